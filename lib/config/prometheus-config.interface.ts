@@ -1,0 +1,42 @@
+import type { CanActivate, Type } from '@nestjs/common';
+import type { Registry } from 'prom-client';
+import type { DefaultMetricsOption, ViewLabelMode } from '../interfaces/prometheus-options.interface.js';
+
+/** HTTP settings after resolution. */
+export interface ResolvedHttpConfig {
+  readonly viewLabel: ViewLabelMode;
+  readonly exclude: ReadonlyArray<string | RegExp>;
+}
+
+/** Standalone-port settings after resolution. */
+export interface ResolvedExportConfig {
+  readonly port?: number;
+  readonly portRange?: ReadonlyArray<number>;
+  readonly address?: string;
+  readonly token?: string;
+}
+
+/** Controller settings after resolution. */
+export interface ResolvedControllerConfig {
+  readonly path: string;
+  readonly guards: ReadonlyArray<CanActivate | Type<CanActivate>>;
+  readonly decorators: ReadonlyArray<ClassDecorator>;
+}
+
+/**
+ * The configuration every part of the module reads: options merged with environment variables
+ * and defaults, validated once at startup.
+ */
+export interface PrometheusConfig {
+  readonly registry: Registry;
+  /** `''` or a valid metric-name prefix without the trailing underscore. */
+  readonly namespace: string;
+  /** Finite, strictly increasing upper bounds; `+Inf` is implied. */
+  readonly latencyBuckets: ReadonlyArray<number>;
+  readonly http: ResolvedHttpConfig | false;
+  readonly export: ResolvedExportConfig;
+  readonly multiprocessDir?: string;
+  readonly exportMigrations: boolean;
+  /** `false`, or the collector configuration to pass to `collectDefaultMetrics`. */
+  readonly defaultMetrics: false | Exclude<DefaultMetricsOption, boolean>;
+}

@@ -1,0 +1,143 @@
+import { register as globalRegistry, Registry } from 'prom-client';
+import type {
+  HttpMetricsOptions,
+  MetricsExportOptions,
+  PrometheusModuleOptions,
+} from '../interfaces/prometheus-options.interface.js';
+import { parseAddress } from './parsers/parse-address.js';
+import { parseBoolean } from './parsers/parse-boolean.js';
+import { parseBuckets } from './parsers/parse-buckets.js';
+import { parseNamespace } from './parsers/parse-namespace.js';
+import { parseNonEmptyString } from './parsers/parse-non-empty-string.js';
+import { parsePort } from './parsers/parse-port.js';
+import { parsePortRange } from './parsers/parse-port-range.js';
+import type { ParseResult } from './parsers/parse-result.js';
+import { PrometheusConfigError } from './prometheus-config.error.js';
+import type { PrometheusConfig, ResolvedExportConfig, ResolvedHttpConfig } from './prometheus-config.interface.js';
+import { DEFAULT_LATENCY_BUCKETS, DEFAULT_VIEW_LABEL, VIEW_LABEL_MODES } from './prometheus-defaults.js';
+import { describeProblem, readSetting, type Setting } from './setting-source.js';
+
+const OPTION_KEYS: ReadonlyArray<keyof PrometheusModuleOptions> = [
+  'registry', 'namespace', 'latencyBuckets', 'http', 'export', 'multiprocessDir', 'exportMigrations', 'defaultMetrics',
+];
+const HTTP_KEYS: ReadonlyArray<keyof HttpMetricsOptions> = ['viewLabel', 'exclude'];
+const EXPORT_KEYS: ReadonlyArray<keyof MetricsExportOptions> = ['port', 'portRange', 'address', 'token'];
+
+/**
+ * Turns raw module options into the configuration every part of the module reads:
+ * explicit option > environment variable > default. Every problem is collected and reported in one
+ * `PrometheusConfigError` that names the option or variable, the value and what is accepted.
+ */
+export function resolvePrometheusConfig(
+  options: PrometheusModuleOptions = {},
+  env: NodeJS.ProcessEnv = process.env,
+): PrometheusConfig {
+  const problems: string[] = [];
+  const read = <T>(setting: Setting, optionValue: unknown, parse: (v: unknown) => ParseResult<T>): T | undefined => {
+    const source = readSetting(setting, optionValue, env);
+    if (source.from === 'default') return undefined;
+    const parsed = parse(source.value);
+    if (parsed.ok) return parsed.value;
+    problems.push(describeProblem(source, parsed.accepted));
+    return undefined;
+  };
+
+  checkKeys(options, OPTION_KEYS, '', problems);
+  const registry = resolveRegistry(options.registry, problems);
+  const namespace = read({ option: 'namespace', env: ['PROMETHEUS_METRIC_NAMESPACE'] }, options.namespace, parseNamespace) ?? '';
+  const latencyBuckets =
+    read({ option: 'latencyBuckets', env: ['PROMETHEUS_LATENCY_BUCKETS'] }, options.latencyBuckets, parseBuckets) ??
+    DEFAULT_LATENCY_BUCKETS;
+  const http = resolveHttp(options.http, read, problems);
+  const exportConfig = resolveExport(options.export, read, problems);
+  const multiprocessDir = read(
+    { option: 'multiprocessDir', env: ['PROMETHEUS_MULTIPROC_DIR', 'prometheus_multiproc_dir'] },
+    options.multiprocessDir,
+    parseNonEmptyString,
+  );
+  const exportMigrations =
+    read({ option: 'exportMigrations', env: ['PROMETHEUS_EXPORT_MIGRATIONS'] }, options.exportMigrations, parseBoolean) ?? false;
+  const defaultMetrics = resolveDefaultMetrics(options.defaultMetrics, problems);
+
+  if (problems.length > 0) throw new PrometheusConfigError(problems);
+  return Object.freeze({
+    registry,
+    namespace,
+    latencyBuckets: Object.freeze([...latencyBuckets]),
+    http,
+    export: exportConfig,
+    multiprocessDir,
+    exportMigrations,
+    defaultMetrics,
+  });
+}
+
+type Reader = <T>(setting: Setting, optionValue: unknown, parse: (v: unknown) => ParseResult<T>) => T | undefined;
+
+function resolveRegistry(registry: unknown, problems: string[]): Registry {
+  if (registry === undefined) return globalRegistry;
+  if (registry instanceof Registry) return registry;
+  problems.push(describeProblem({ name: 'option `registry`', value: registry }, 'a prom-client Registry'));
+  return globalRegistry;
+}
+
+function resolveHttp(option: unknown, read: Reader, problems: string[]): ResolvedHttpConfig | false {
+  const isObject = typeof option === 'object' && option !== null;
+  const enabled = read({ option: 'http', env: ['PROMETHEUS_HTTP_METRICS'] }, isObject ? undefined : option, parseBoolean);
+  if (enabled === false) return false;
+  if (!isObject) return Object.freeze({ viewLabel: DEFAULT_VIEW_LABEL, exclude: Object.freeze([]) });
+
+  const http = option as HttpMetricsOptions;
+  checkKeys(http, HTTP_KEYS, 'http.', problems);
+  let viewLabel = DEFAULT_VIEW_LABEL;
+  if (http.viewLabel !== undefined) {
+    if (VIEW_LABEL_MODES.includes(http.viewLabel)) viewLabel = http.viewLabel;
+    else problems.push(describeProblem({ name: 'option `http.viewLabel`', value: http.viewLabel }, '"handler" or "route"'));
+  }
+  const exclude = http.exclude ?? [];
+  const valid = Array.isArray(exclude) && exclude.every((e) => typeof e === 'string' || e instanceof RegExp);
+  if (!valid) {
+    problems.push(describeProblem({ name: 'option `http.exclude`', value: exclude }, 'an array of path strings and RegExps'));
+  }
+  return Object.freeze({ viewLabel, exclude: Object.freeze(valid ? [...exclude] : []) });
+}
+
+function resolveExport(option: MetricsExportOptions | undefined, read: Reader, problems: string[]): ResolvedExportConfig {
+  const exp = option ?? {};
+  if (typeof exp !== 'object' || exp === null) {
+    problems.push(describeProblem({ name: 'option `export`', value: exp }, 'an object { port, portRange, address, token }'));
+    return Object.freeze({});
+  }
+  checkKeys(exp, EXPORT_KEYS, 'export.', problems);
+  const port = read({ option: 'export.port', env: ['PROMETHEUS_METRICS_EXPORT_PORT'] }, exp.port, parsePort);
+  const portRange = read({ option: 'export.portRange', env: ['PROMETHEUS_METRICS_EXPORT_PORT_RANGE'] }, exp.portRange, parsePortRange);
+  const address = read({ option: 'export.address', env: ['PROMETHEUS_METRICS_EXPORT_ADDRESS'] }, exp.address, parseAddress);
+  const token = read({ option: 'export.token', env: ['PROMETHEUS_METRICS_EXPORT_TOKEN'] }, exp.token, parseNonEmptyString);
+  return Object.freeze({ port, portRange: portRange && Object.freeze([...portRange]), address, token });
+}
+
+function resolveDefaultMetrics(option: unknown, problems: string[]): PrometheusConfig['defaultMetrics'] {
+  if (option === undefined || option === true) return Object.freeze({});
+  if (option === false) return false;
+  if (typeof option === 'object' && option !== null && !Array.isArray(option)) {
+    if ('register' in option) {
+      problems.push(describeProblem({ name: 'option `defaultMetrics.register`', value: '<Registry>' }, 'no register (set `registry` instead)'));
+    }
+    return Object.freeze({ ...(option as object) });
+  }
+  problems.push(describeProblem({ name: 'option `defaultMetrics`', value: option }, 'true, false or a prom-client DefaultMetricsCollectorConfiguration object'));
+  return false;
+}
+
+function checkKeys(value: object, known: ReadonlyArray<string>, prefix: string, problems: string[]): void {
+  for (const key of Object.keys(value)) {
+    if (prefix === '' && (key === 'controller' || key === 'isGlobal')) {
+      problems.push(
+        `option \`${key}\` was returned by an async options factory, where it is too late to take effect; ` +
+          `pass it to forRootAsync({ ${key}, useFactory, … }) beside the factory`,
+      );
+    } else if (!known.includes(key)) {
+      problems.push(`option \`${prefix}${key}\` is unknown; accepted options: ${known.map((k) => prefix + k).join(', ')}`);
+    }
+  }
+}

@@ -1,0 +1,39 @@
+import { ConfigurableModuleBuilder, type DynamicModule } from '@nestjs/common';
+import { prometheusConfigProvider } from './config/prometheus-config.provider.js';
+import { createMetricsController } from './controller/create-metrics-controller.js';
+import { MetricsExpositionService } from './export/metrics-exposition.service.js';
+import type { PrometheusModuleExtras, PrometheusModuleOptions } from './interfaces/prometheus-options.interface.js';
+import { PROMETHEUS_CONFIG, PROMETHEUS_MODULE_OPTIONS, PROMETHEUS_REGISTRY } from './prometheus.constants.js';
+import { registryProvider } from './registry/registry.provider.js';
+
+const DEFAULT_EXTRAS: PrometheusModuleExtras = { isGlobal: true, controller: undefined };
+
+function assemble(definition: DynamicModule, extras: PrometheusModuleExtras): DynamicModule {
+  return {
+    ...definition,
+    global: extras.isGlobal ?? true,
+    providers: [...(definition.providers ?? []), prometheusConfigProvider, registryProvider, MetricsExpositionService],
+    controllers: extras.controller === false ? [] : [createMetricsController(extras.controller)],
+    exports: [PROMETHEUS_CONFIG, PROMETHEUS_REGISTRY, MetricsExpositionService],
+  };
+}
+
+const {
+  ConfigurableModuleClass,
+  OPTIONS_TYPE,
+  ASYNC_OPTIONS_TYPE,
+} = new ConfigurableModuleBuilder<PrometheusModuleOptions>({
+  optionsInjectionToken: PROMETHEUS_MODULE_OPTIONS,
+  moduleName: 'Prometheus',
+})
+  .setClassMethodName('forRoot')
+  .setFactoryMethodName('createPrometheusOptions')
+  .setExtras<PrometheusModuleExtras>(DEFAULT_EXTRAS, assemble)
+  .build();
+
+/** @internal */
+export const ConfigurablePrometheusModule = ConfigurableModuleClass;
+/** What `PrometheusModule.forRoot()` takes: the options plus `isGlobal` and `controller`. */
+export type PrometheusModuleRootOptions = typeof OPTIONS_TYPE;
+/** What `PrometheusModule.forRootAsync()` takes: `imports`, `inject`, `useFactory | useClass | useExisting`, `isGlobal`, `controller`. */
+export type PrometheusModuleAsyncOptions = typeof ASYNC_OPTIONS_TYPE;
