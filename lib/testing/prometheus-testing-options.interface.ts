@@ -3,6 +3,6 @@ import type { PrometheusModuleRootOptions } from '../prometheus.module-definitio
 /**
  * Options of `PrometheusTestingModule.forRoot()`: those of `PrometheusModule.forRoot()` without
  * `export` (a test app never opens a metrics port). `registry` defaults to a fresh `Registry` per
- * call and `defaultMetrics` to `false`.
+ * app instance and `defaultMetrics` to `false`.
  */
 export type PrometheusTestingModuleOptions = Omit<PrometheusModuleRootOptions, 'export'>;

@@ -1,13 +1,14 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
-import { Registry } from 'prom-client';
 import { PROMETHEUS_CONFIG } from '../prometheus.constants.js';
 import { PrometheusModule } from '../prometheus.module.js';
 import type { PrometheusTestingModuleOptions } from './prometheus-testing-options.interface.js';
 import { testingConfigProvider } from './testing-config.provider.js';
 
 /**
- * `PrometheusModule` for tests: every `forRoot()` call writes to a fresh `Registry` (nothing leaks
- * from one test app to the next, nothing reaches prom-client's global `register`), collects no
+ * `PrometheusModule` for tests: every app (or `TestingModule`) created from it writes to a fresh
+ * `Registry` of its own, made when the app is created (nothing leaks from one test app to the next,
+ * even when they share one module class, and nothing reaches prom-client's global `register`), unless
+ * `registry` is given. It collects no
  * default metrics unless asked, opens no metrics port and reads no `PROMETHEUS_*` environment
  * variable. Everything else (HTTP metrics, `/metrics` controller, custom metric providers) works
  * as in the app. Get the registry with `getTestRegistry(app)`.
@@ -21,7 +22,7 @@ export class PrometheusTestingModule {
     if ('export' in options) {
       throw new TypeError('PrometheusTestingModule: option `export` is not accepted; a test app never opens a metrics port (scrape the /metrics controller instead)');
     }
-    const definition = PrometheusModule.forRoot({ ...options, registry: options.registry ?? new Registry(), defaultMetrics: options.defaultMetrics ?? false });
+    const definition = PrometheusModule.forRoot({ ...options, defaultMetrics: options.defaultMetrics ?? false });
     const providers = (definition.providers ?? []).filter((provider) => !providesConfig(provider));
     return { ...definition, providers: [...providers, testingConfigProvider] };
   }
