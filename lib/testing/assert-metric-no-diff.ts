@@ -8,8 +8,9 @@ import { sameNumber } from './same-number.js';
 
 /**
  * Asserts that the series `name{labels}` has the same value as when `frozen` was taken (an
- * absent series counts as 0). This is what the name says; django-prometheus's helper of that name
- * checked the opposite.
+ * absent series counts as 0). This is what the name says; django-prometheus's
+ * `assert_metric_no_diff(frozen, expected_diff, …)` only checked that the change was not
+ * `expected_diff`, so any other change passed.
  * @param frozen a snapshot from `saveRegistry()`
  * @param labels every label of the series (exact match). @default {}
  * @param registry the registry under test. @default the registry `frozen` was taken from

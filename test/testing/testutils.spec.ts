@@ -129,6 +129,17 @@ describe('nest-prometheus/testing helpers', () => {
       assert.equal(await getMetric('some_gauge', {}, registry), undefined);
       await assertMetricEqual(42, 'some_gauge', { app: 'shop' }, registry);
     });
+
+    it('expects the default labels on a labelled metric that has no series yet', async () => {
+      registry.setDefaultLabels({ app: 'shop' });
+      new Counter({ name: 'jobs_total', help: 'c', labelNames: ['kind'], registers: [registry] });
+      const frozen = await saveRegistry(registry);
+      await assertMetricNoDiff(frozen, 'jobs_total', { kind: 'a', app: 'shop' }, registry);
+      assert.match(
+        await failureOf(() => assertMetricNoDiff(frozen, 'jobs_total', { kind: 'a' }, registry)),
+        /jobs_total has no series with the labels \(kind\); its series carry the labels \(kind, app\)/,
+      );
+    });
   });
 
   describe('assertMetricEqual / assertMetricNotEqual', () => {
