@@ -1,4 +1,4 @@
-// `npm run test:runners`: runs the plain-ESM suite of `nest-prometheus/testing` under Node's test
+// `npm run test:runners`: runs the plain-ESM suites of `nest-prometheus/testing` under Node's test
 // runner, Jest (native ESM) and Vitest, one after the other, and fails if any of them fails. Each run
 // is told which runner it is in (EXPECTED_RUNNER), and the suite checks it really ran there.
 import { spawnSync } from 'node:child_process';
@@ -15,8 +15,10 @@ if (!existsSync(join(root, 'dist', 'testing', 'index.js'))) {
   process.exit(1);
 }
 
+const suites = ['testing-helpers.test.mjs', 'testing-module.test.mjs'].map((file) => join(here, file));
+
 const runs = [
-  { runner: 'node:test', command: process.execPath, args: ['--test', '--test-reporter=spec', join(here, 'testing-helpers.test.mjs')] },
+  { runner: 'node:test', command: process.execPath, args: ['--test', '--test-reporter=spec', ...suites] },
   {
     runner: 'jest',
     command: bin('jest'),
