@@ -1,0 +1,43 @@
+import type { Registry, RegistryContentType } from 'prom-client';
+import type { MetricLabels, MetricSample } from './metric-labels.js';
+import { normalizeLabels } from './normalize-labels.js';
+import type { SampleIndex } from './sample-index.js';
+
+const SAMPLES = new WeakMap<FrozenRegistry, SampleIndex>();
+
+/**
+ * A deep, immutable snapshot of a registry's series, taken by `saveRegistry()`. Later changes to
+ * the registry (new series, new values, reset or removed metrics) never reach it, and nothing in
+ * it can be changed: every object it hands out is frozen.
+ */
+export class FrozenRegistry {
+  /**
+   * The registry the snapshot was taken from. It is live, not frozen; `assertMetricDiff` and its
+   * siblings compare the snapshot against it unless they are given another registry.
+   */
+  readonly registry: Registry<RegistryContentType>;
+
+  /** @internal Use `saveRegistry()`. */
+  constructor(registry: Registry<RegistryContentType>, samples: SampleIndex) {
+    this.registry = registry;
+    SAMPLES.set(this, samples);
+    Object.freeze(this);
+  }
+
+  /** The value of the series `name{labels}` when the snapshot was taken, or `undefined`. */
+  getMetric(name: string, labels: MetricLabels = {}): number | undefined {
+    return samplesOf(this).value(name, normalizeLabels(labels));
+  }
+
+  /** Every series of the sample name `name` when the snapshot was taken (empty when none). */
+  getMetricsVector(name: string): ReadonlyArray<MetricSample> {
+    return samplesOf(this).vector(name);
+  }
+}
+
+/** The indexed series of a snapshot. @internal */
+export function samplesOf(frozen: FrozenRegistry): SampleIndex {
+  const samples = SAMPLES.get(frozen);
+  if (samples === undefined) throw new TypeError('nest-prometheus/testing: expected a FrozenRegistry returned by saveRegistry()');
+  return samples;
+}

@@ -1,0 +1,13 @@
+export { assertMetricCompare, type MetricChangePredicate } from './assert-metric-compare.js';
+export { assertMetricDiff } from './assert-metric-diff.js';
+export { assertMetricEqual } from './assert-metric-equal.js';
+export { assertMetricNoDiff } from './assert-metric-no-diff.js';
+export { assertMetricNotEqual } from './assert-metric-not-equal.js';
+export { FrozenRegistry } from './frozen-registry.js';
+export { getMetric } from './get-metric.js';
+export { getMetricsVector } from './get-metrics-vector.js';
+export { getTestRegistry } from './get-test-registry.js';
+export type { MetricLabels, MetricSample } from './metric-labels.js';
+export { PrometheusTestingModule } from './prometheus-testing.module.js';
+export type { PrometheusTestingModuleOptions } from './prometheus-testing-options.interface.js';
+export { saveRegistry } from './save-registry.js';
