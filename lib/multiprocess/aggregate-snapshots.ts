@@ -4,7 +4,7 @@ import type { ProcessSnapshot, SnapshotMetric } from './process-snapshot.interfa
 /** Label added to per-process gauges. */
 export const PID_LABEL = 'pid';
 
-/** A snapshot and whether its process is known to be gone (its per-process gauges are dropped). @internal */
+/** A snapshot and whether its process is known to be gone (its gauges are dropped). @internal */
 export interface AggregationInput {
   readonly snapshot: ProcessSnapshot;
   readonly gone: boolean;
@@ -13,17 +13,17 @@ export interface AggregationInput {
 /**
  * Merges the snapshots of several processes into one registry with prom-client's
  * `AggregatorRegistry.aggregate`: counters and histograms summed, gauges per process (`pid`
- * label) unless they chose another aggregator. Gauges of processes that are gone are dropped;
- * their counters and histograms stay.
+ * label) unless they chose another aggregator. The gauges of a process that is gone are dropped
+ * (they describe a state that no longer exists); its counters, histograms and summaries stay.
  * @internal
  */
 export function aggregateSnapshots(inputs: ReadonlyArray<AggregationInput>, contentType?: string): Registry {
   const pidValues = pidLabelValues(inputs.map((i) => i.snapshot));
   const arrays = inputs.map(({ snapshot, gone }, index) =>
     snapshot.metrics.flatMap((metric): MetricObjectWithValues<MetricValue<string>>[] => {
-      if (!metric.perProcess) return [strip(metric)];
-      if (gone) return [];
-      return [withPid(metric, pidValues[index])];
+      // prom-client's typings declare `type` as a numeric enum; at runtime it is the string.
+      if (gone && (metric.type as unknown) === 'gauge') return [];
+      return [metric.perProcess ? withPid(metric, pidValues[index]) : strip(metric)];
     }),
   );
   const registry: Registry = AggregatorRegistry.aggregate(arrays);
