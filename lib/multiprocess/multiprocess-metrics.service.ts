@@ -35,7 +35,14 @@ export class MultiprocessMetricsService implements OnApplicationBootstrap, OnApp
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.directory === undefined) return;
-    await this.flush();
+    try {
+      await this.flush();
+    } catch (error) {
+      throw new Error(
+        `nest-prometheus: option \`multiprocessDir\` (PROMETHEUS_MULTIPROC_DIR) is "${this.directory.dir}", which cannot be written: ` +
+          `${(error as Error).message}; expected a directory this process can create and write`,
+      );
+    }
     this.timer = setInterval(() => this.writes === 0 && void this.flush().catch((e: Error) => this.logger.warn(`write failed: ${e.message}`)), MULTIPROCESS_WRITE_INTERVAL_MS);
     this.timer.unref();
   }
