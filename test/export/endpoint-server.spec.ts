@@ -69,6 +69,8 @@ describe('PrometheusEndpointServer', () => {
     assert.equal((await fetch(url, { headers: { Authorization: 'Bearer s3cret-and-more' } })).status, 401);
     assert.equal((await fetch(url, { headers: { Authorization: 's3cret' } })).status, 401);
     assert.equal((await fetch(`http://127.0.0.1:${server.port}/other`)).status, 401, 'nothing is revealed without the token');
+    assert.equal((await fetch(url, { headers: { Authorization: 'Basic czNjcmV0' } })).status, 401);
+    assert.equal((await fetch(url, { headers: { Authorization: 'bearer s3cret' } })).status, 200, 'the scheme is case-insensitive');
     const ok = await fetch(url, { headers: { Authorization: 'Bearer s3cret' } });
     assert.equal(ok.status, 200);
     assert.match(await ok.text(), /endpoint_test_total 3/);

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Module } from '@nestjs/common';
 import { MultiprocessMetricsService, PrometheusModule, sumAcrossProcesses } from 'nest-prometheus';
@@ -99,5 +99,20 @@ describe('multiprocessDir aggregation through the controller (two apps, one per 
     assert.equal(text.split('\n').filter((l) => l.startsWith('mp_heap_bytes{')).length, 1);
     assert.match(text, /^mp_in_flight 4$/m);
     assert.match(text, /^mp_highest 7$/m);
+  });
+});
+
+describe('multiprocessDir that cannot be written', () => {
+  it('fails at startup naming the option and the directory', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'nest-prom-mp-')), 'a-file');
+    writeFileSync(file, '');
+    const dir = join(file, 'metrics');
+    @Module({ imports: [PrometheusModule.forRoot({ registry: new Registry(), defaultMetrics: false, multiprocessDir: dir })] })
+    class AppModule {}
+    await assert.rejects(startApp(AppModule, ADAPTERS[0]), (error: Error) => {
+      assert.match(error.message, /option `multiprocessDir` \(PROMETHEUS_MULTIPROC_DIR\) is ".*a-file\/metrics", which cannot be written/);
+      return true;
+    });
+    rmSync(dirname(file), { recursive: true, force: true });
   });
 });
