@@ -20,7 +20,8 @@ export { InjectMetric } from './metrics/inject-metric.decorator.js';
 export { getMetricToken } from './metrics/metric-token.js';
 export { makeCounterProvider, makeGaugeProvider, makeHistogramProvider, makeSummaryProvider } from './metrics/metric.providers.js';
 export { InjectRegistry } from './registry/inject-registry.decorator.js';
-export { PrometheusEndpointServer, METRICS_PATH } from './export/prometheus-endpoint.server.js';
+export { PrometheusEndpointServer } from './export/prometheus-endpoint.server.js';
+export { METRICS_PATH } from './export/metrics-request-handler.js';
 export type { PrometheusEndpointOptions, PrometheusEndpointServerOptions } from './export/prometheus-endpoint-options.interface.js';
 export type { EndpointLogger } from './export/endpoint-logger.interface.js';
 export type { MetricsSource } from './export/metrics-source.js';
@@ -37,3 +38,4 @@ export { answerClusterMetricsRequests } from './multiprocess/cluster/answer-clus
 export { collectClusterMetrics, MISSING_WORKERS_METRIC } from './multiprocess/cluster/collect-cluster-metrics.js';
 export type { ClusterMetrics, ClusterMetricsOptions } from './multiprocess/cluster/cluster-metrics.interface.js';
 export { setupClusterPrimaryMetrics, type ClusterPrimaryMetricsOptions } from './multiprocess/cluster/setup-cluster-primary-metrics.js';
+export { PrometheusEndpointThread, type PrometheusEndpointThreadOptions } from './export/threaded/prometheus-endpoint-thread.js';

@@ -1,17 +1,14 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Logger } from '@nestjs/common';
 import { register as globalRegistry } from 'prom-client';
-import { bearerTokenCheck } from './bearer-token-check.js';
 import type { EndpointLogger } from './endpoint-logger.interface.js';
-import { registrySource, type MetricsSource } from './metrics-source.js';
+import { createMetricsRequestHandler, METRICS_PATH } from './metrics-request-handler.js';
+import { registrySource } from './metrics-source.js';
 import { MetricsPortInUseError } from './metrics-port-in-use.error.js';
 import type { PrometheusEndpointServerOptions } from './prometheus-endpoint-options.interface.js';
 import { detectWatchMode } from './watch-mode/detect-watch-mode.js';
 import { WatchModeError } from './watch-mode/watch-mode.error.js';
-
-/** Path the standalone exporter serves. */
-export const METRICS_PATH = '/metrics';
 
 /**
  * The standalone metrics port: a plain `node:http` server, outside Nest's HTTP stack (no guards,
@@ -28,17 +25,18 @@ export const METRICS_PATH = '/metrics';
  */
 export class PrometheusEndpointServer {
   private readonly server: Server;
-  private readonly source: MetricsSource;
-  private readonly authorized?: (header: string | undefined) => boolean;
   private readonly logger: EndpointLogger;
   private listening = false;
   private closing?: Promise<void>;
 
   constructor(private readonly options: PrometheusEndpointServerOptions) {
-    this.source = options.source ?? registrySource(options.registry ?? globalRegistry);
-    if (options.token !== undefined) this.authorized = bearerTokenCheck(options.token);
     this.logger = options.logger ?? new Logger('PrometheusExporter');
-    this.server = createServer((req, res) => void this.handle(req, res));
+    const handle = createMetricsRequestHandler({
+      source: options.source ?? registrySource(options.registry ?? globalRegistry),
+      token: options.token,
+      onError: (message) => this.logger.warn(message),
+    });
+    this.server = createServer((req, res) => void handle(req, res));
   }
 
   /** The bound port (the requested one until `start()` resolves). */
@@ -99,27 +97,4 @@ export class PrometheusEndpointServer {
       this.server.listen({ port, host: address, exclusive: true });
     });
   }
-
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    try {
-      if (this.authorized !== undefined && !this.authorized(req.headers.authorization)) {
-        return send(res, 401, 'Unauthorized\n', { 'WWW-Authenticate': 'Bearer realm="metrics"' });
-      }
-      const path = (req.url ?? '/').split('?', 1)[0];
-      if (path !== METRICS_PATH) return send(res, 404, 'Not Found\n');
-      if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method Not Allowed\n', { Allow: 'GET, HEAD' });
-      const { contentType, body } = await this.source();
-      res.writeHead(200, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body) });
-      res.end(req.method === 'HEAD' ? undefined : body);
-    } catch (error) {
-      this.logger.warn(`metrics collection failed: ${(error as Error).message}`);
-      if (!res.headersSent) send(res, 500, 'metrics collection failed\n');
-      else res.destroy();
-    }
-  }
-}
-
-function send(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...headers });
-  res.end(text);
 }
