@@ -25,7 +25,7 @@ export interface PrometheusEndpointThreadOptions extends PrometheusEndpointServe
  * event loop is blocked. Each scrape asks the main thread for a fresh exposition; when none comes
  * within `freshTimeoutMs` it serves the last one it received, marked with
  * `X-Metrics-Stale-Seconds` (503 if there is none yet). Same routes, token and exclusive binding as
- * `PrometheusEndpointServer`; costs one thread (about 10 MB) and a copy of the exposition per scrape.
+ * `PrometheusEndpointServer`; costs one thread (about 20 MB RSS) and a copy of the exposition per scrape.
  * @example const server = new PrometheusEndpointThread({ port: 9100 }); await server.start();
  */
 export class PrometheusEndpointThread {
