@@ -66,11 +66,9 @@ describe('watch-mode refusal with real watcher processes', { concurrency: 4 }, (
     { name: 'node --watch (the real tool), Nest app', args: ['--watch', NEST_APP], watcher: 'node --watch' },
     { name: 'node --watch (the real tool), standalone', args: ['--watch', APP], watcher: 'node --watch' },
     { name: 'nest start --watch', args: [join(dir, 'nest'), 'start', '--watch', APP], watcher: 'nest start --watch' },
-    { name: 'nest start -w', args: [join(dir, 'nest'), 'start', '-w', APP], watcher: 'nest start --watch' },
     { name: 'nodemon', args: [join(dir, 'nodemon'), APP], watcher: 'nodemon' },
     { name: 'tsx watch', args: [join(dir, 'tsx'), 'watch', APP], watcher: 'tsx watch' },
     { name: 'nest start (no watch)', args: [join(dir, 'nest'), 'start', APP] },
-    { name: 'tsx (no watch)', args: [join(dir, 'tsx'), APP] },
     { name: 'plain node', args: [APP] },
   ];
 
