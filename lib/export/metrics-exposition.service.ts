@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Registry } from 'prom-client';
+import { MultiprocessMetricsService } from '../multiprocess/multiprocess-metrics.service.js';
 import { PROMETHEUS_REGISTRY } from '../prometheus.constants.js';
 
 /** One rendering of the registry: body and the content type to send it with. */
@@ -10,14 +11,18 @@ export interface MetricsExposition {
 
 /**
  * Renders what a scrape returns. The `/metrics` controller and the standalone port both go
- * through it, so they always serve the same exposition.
+ * through it, so they always serve the same exposition: the registry, or with `multiprocessDir`
+ * the aggregate of every process sharing the directory.
  */
 @Injectable()
 export class MetricsExpositionService {
-  constructor(@Inject(PROMETHEUS_REGISTRY) private readonly registry: Registry) {}
+  constructor(
+    @Inject(PROMETHEUS_REGISTRY) private readonly registry: Registry,
+    private readonly multiprocess: MultiprocessMetricsService,
+  ) {}
 
   async render(): Promise<MetricsExposition> {
-    const body = await this.registry.metrics();
-    return { contentType: this.registry.contentType, body };
+    const registry = this.multiprocess.enabled ? await this.multiprocess.aggregate() : this.registry;
+    return { contentType: this.registry.contentType, body: await registry.metrics() };
   }
 }

@@ -1,0 +1,36 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { PrometheusConfig } from '../config/prometheus-config.interface.js';
+import { PROMETHEUS_CONFIG } from '../prometheus.constants.js';
+import { MetricsExpositionService } from './metrics-exposition.service.js';
+import type { PrometheusEndpointServer } from './prometheus-endpoint.server.js';
+import { startConfiguredExporter } from './start-configured-exporter.js';
+
+/**
+ * Runs the standalone metrics port of the module when `export.port` or `export.portRange` (or
+ * their `PROMETHEUS_METRICS_EXPORT_*` variables) is set: started in `onApplicationBootstrap`,
+ * closed in `onApplicationShutdown`. It serves what the controller serves (the multi-process
+ * aggregate with `multiprocessDir`).
+ */
+@Injectable()
+export class PrometheusExporterService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private server: PrometheusEndpointServer | null = null;
+
+  constructor(
+    @Inject(PROMETHEUS_CONFIG) private readonly config: PrometheusConfig,
+    private readonly exposition: MetricsExpositionService,
+  ) {}
+
+  /** The running exporter's port, or `null` when none runs. */
+  get port(): number | null {
+    return this.server?.port ?? null;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.server = await startConfiguredExporter(this.config, { source: () => this.exposition.render() });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.server?.close();
+    this.server = null;
+  }
+}

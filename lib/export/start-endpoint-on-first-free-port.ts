@@ -1,0 +1,38 @@
+import { Logger } from '@nestjs/common';
+import { MetricsPortInUseError } from './metrics-port-in-use.error.js';
+import type { PrometheusEndpointOptions } from './prometheus-endpoint-options.interface.js';
+import { PrometheusEndpointServer } from './prometheus-endpoint.server.js';
+import { detectWatchMode } from './watch-mode/detect-watch-mode.js';
+import { WatchModeError } from './watch-mode/watch-mode.error.js';
+
+/**
+ * Tries `ports` in order and keeps the first one it can bind; `null`, with a warning, when none
+ * is free (or allowed). Rejects under a restarting file watcher.
+ * @internal
+ */
+export async function startEndpointOnFirstFreePort(
+  ports: Iterable<number>,
+  address: string | undefined,
+  options: PrometheusEndpointOptions,
+): Promise<PrometheusEndpointServer | null> {
+  const watch = detectWatchMode();
+  if (watch !== undefined) throw new WatchModeError(watch);
+  const logger = options.logger ?? new Logger('PrometheusExporter');
+  const tried: number[] = [];
+  for (const port of ports) {
+    tried.push(port);
+    const server = new PrometheusEndpointServer({ ...options, logger, port, address });
+    try {
+      await server.listen();
+      logger.log(`metrics exporter listening on ${server.url}`);
+      return server;
+    } catch (error) {
+      if (!(error instanceof MetricsPortInUseError) && (error as NodeJS.ErrnoException).code !== 'EACCES') throw error;
+    }
+  }
+  logger.warn(
+    `no free metrics port in ${tried.join(', ') || '(empty range)'}${address === undefined ? '' : ` on ${address}`}; ` +
+      'the standalone metrics exporter is not running (the app continues; widen export.portRange / PROMETHEUS_METRICS_EXPORT_PORT_RANGE)',
+  );
+  return null;
+}

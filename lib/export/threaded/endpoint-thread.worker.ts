@@ -1,0 +1,63 @@
+// Entry point of the exporter thread started by PrometheusEndpointThread: owns the HTTP server, asks
+// the main thread for a fresh exposition on each scrape and, when the main thread does not answer in
+// time (its event loop is blocked), serves the last exposition it received. @internal
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parentPort, workerData } from 'node:worker_threads';
+import { createMetricsRequestHandler, ExpositionUnavailableError, type ServedExposition } from '../metrics-request-handler.js';
+import type { EndpointThreadData, FromEndpointThread, ToEndpointThread } from './endpoint-thread-messages.js';
+
+const port = parentPort;
+if (port === null) throw new Error('nest-prometheus: endpoint-thread.worker.js runs as a worker thread only');
+const data = workerData as EndpointThreadData;
+const post = (message: FromEndpointThread): void => port.postMessage(message);
+
+let last: { contentType: string; body: string; at: number } | undefined;
+let nextId = 0;
+const pending = new Map<number, { resolve: (e: ServedExposition) => void; reject: (e: Error) => void }>();
+
+function ask(): Promise<ServedExposition> {
+  return new Promise((resolve, reject) => {
+    const id = nextId++;
+    const timer = setTimeout(() => {
+      pending.delete(id);
+      if (last === undefined) {
+        reject(new ExpositionUnavailableError('the main thread is busy and has not rendered the metrics yet'));
+      } else {
+        const age = ((Date.now() - last.at) / 1000).toFixed(3);
+        resolve({ contentType: last.contentType, body: last.body, headers: { 'X-Metrics-Stale-Seconds': age } });
+      }
+    }, data.freshTimeoutMs);
+    pending.set(id, {
+      resolve: (e) => (clearTimeout(timer), resolve(e)),
+      reject: (e) => (clearTimeout(timer), reject(e)),
+    });
+    post({ type: 'render', id });
+  });
+}
+
+const handle = createMetricsRequestHandler({ source: ask, token: data.token, onError: (message) => post({ type: 'warn', message }) });
+const server = createServer((req, res) => void handle(req, res));
+
+port.on('message', (message: ToEndpointThread) => {
+  if (message.type === 'rendered') {
+    last = { contentType: message.contentType, body: message.body, at: Date.now() };
+    pending.get(message.id)?.resolve(last);
+    pending.delete(message.id);
+  } else if (message.type === 'render-failed') {
+    pending.get(message.id)?.reject(new Error(message.message));
+    pending.delete(message.id);
+  } else if (message.type === 'close') {
+    server.close(() => port.close());
+    server.closeAllConnections();
+  }
+});
+
+server.once('error', (error: NodeJS.ErrnoException) => {
+  post({ type: 'listen-error', code: error.code, message: error.message });
+  port.close();
+});
+server.listen({ port: data.port, host: data.address, exclusive: true }, () => {
+  const address = server.address() as AddressInfo;
+  post({ type: 'listening', port: address.port, address: address.address });
+});

@@ -1,0 +1,116 @@
+import { Worker } from 'node:worker_threads';
+import { Logger } from '@nestjs/common';
+import { register as globalRegistry } from 'prom-client';
+import type { EndpointLogger } from '../endpoint-logger.interface.js';
+import { METRICS_PATH } from '../metrics-request-handler.js';
+import { registrySource, type MetricsSource } from '../metrics-source.js';
+import { MetricsPortInUseError } from '../metrics-port-in-use.error.js';
+import type { PrometheusEndpointServerOptions } from '../prometheus-endpoint-options.interface.js';
+import { detectWatchMode } from '../watch-mode/detect-watch-mode.js';
+import { WatchModeError } from '../watch-mode/watch-mode.error.js';
+import type { EndpointThreadData, FromEndpointThread, ToEndpointThread } from './endpoint-thread-messages.js';
+
+/** Options of {@link PrometheusEndpointThread}. */
+export interface PrometheusEndpointThreadOptions extends PrometheusEndpointServerOptions {
+  /**
+   * How long a scrape waits for the main thread to render fresh metrics before the last
+   * exposition is served instead (with an `X-Metrics-Stale-Seconds` header), in milliseconds.
+   * @default 1000
+   */
+  readonly freshTimeoutMs?: number;
+}
+
+/**
+ * The standalone metrics port served from a worker thread, so it keeps answering while the main
+ * event loop is blocked. Each scrape asks the main thread for a fresh exposition; when none comes
+ * within `freshTimeoutMs` it serves the last one it received, marked with
+ * `X-Metrics-Stale-Seconds` (503 if there is none yet). Same routes, token and exclusive binding as
+ * `PrometheusEndpointServer`; costs one thread (about 20 MB RSS) and a copy of the exposition per scrape.
+ * @example const server = new PrometheusEndpointThread({ port: 9100 }); await server.start();
+ */
+export class PrometheusEndpointThread {
+  private worker?: Worker;
+  private bound?: { port: number; address: string };
+  private closing?: Promise<void>;
+  private readonly source: MetricsSource;
+  private readonly logger: EndpointLogger;
+
+  constructor(private readonly options: PrometheusEndpointThreadOptions) {
+    this.source = options.source ?? registrySource(options.registry ?? globalRegistry);
+    this.logger = options.logger ?? new Logger('PrometheusExporter');
+    const timeout = options.freshTimeoutMs;
+    if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0)) {
+      throw new RangeError(`nest-prometheus: option \`freshTimeoutMs\` is ${String(timeout)}; expected a positive number of milliseconds`);
+    }
+  }
+
+  /** The bound port (the requested one until `start()` resolves). */
+  get port(): number {
+    return this.bound?.port ?? this.options.port;
+  }
+
+  /** `http://host:port/metrics` of the bound address. */
+  get url(): string {
+    const host = this.bound?.address ?? this.options.address ?? 'localhost';
+    return `http://${host.includes(':') ? `[${host}]` : host}:${this.port}${METRICS_PATH}`;
+  }
+
+  /** Starts the thread and listens; rejects like `PrometheusEndpointServer.start()`. */
+  async start(): Promise<void> {
+    const watch = detectWatchMode();
+    if (watch !== undefined) throw new WatchModeError(watch);
+    const data: EndpointThreadData = {
+      port: this.options.port,
+      address: this.options.address,
+      token: this.options.token,
+      freshTimeoutMs: this.options.freshTimeoutMs ?? 1000,
+    };
+    const worker = new Worker(new URL('./endpoint-thread.worker.js', import.meta.url), { workerData: data });
+    this.worker = worker;
+    await new Promise<void>((resolve, reject) => {
+      worker.on('message', (message: FromEndpointThread) => {
+        if (message.type === 'listening') {
+          this.bound = { port: message.port, address: message.address };
+          resolve();
+        } else if (message.type === 'listen-error') {
+          reject(message.code === 'EADDRINUSE' ? new MetricsPortInUseError(this.options.port, this.options.address) : new Error(message.message));
+        } else if (message.type === 'render') {
+          this.render(message.id);
+        } else {
+          this.logger.warn(message.message);
+        }
+      });
+      worker.once('error', reject);
+      worker.once('exit', () => reject(new Error('nest-prometheus: the exporter thread exited before listening')));
+    });
+    const { signal } = this.options;
+    if (signal !== undefined) {
+      if (signal.aborted) void this.close();
+      else signal.addEventListener('abort', () => void this.close(), { once: true });
+    }
+    this.logger.log(`metrics exporter listening on ${this.url} (worker thread)`);
+  }
+
+  /** Closes the server and ends the thread. Safe to call twice or before `start()`. */
+  close(): Promise<void> {
+    const worker = this.worker;
+    if (this.closing !== undefined) return this.closing;
+    if (worker === undefined) return Promise.resolve();
+    this.closing = new Promise<void>((resolve) => {
+      worker.once('exit', () => resolve());
+      this.send({ type: 'close' });
+    });
+    return this.closing;
+  }
+
+  private render(id: number): void {
+    this.source().then(
+      ({ contentType, body }) => this.send({ type: 'rendered', id, contentType, body }),
+      (error: Error) => this.send({ type: 'render-failed', id, message: error.message }),
+    );
+  }
+
+  private send(message: ToEndpointThread): void {
+    this.worker?.postMessage(message);
+  }
+}

@@ -1,0 +1,71 @@
+import cluster, { type Worker } from 'node:cluster';
+import { Gauge, type Registry } from 'prom-client';
+import { aggregateSnapshots, type AggregationInput } from '../aggregate-snapshots.js';
+import { isMessage, METRICS_REQUEST, METRICS_RESPONSE, type MetricsResponseMessage } from './cluster-messages.js';
+import type { ClusterMetrics, ClusterMetricsOptions } from './cluster-metrics.interface.js';
+
+/** Metric the primary adds to the aggregate: workers that did not answer in time. */
+export const MISSING_WORKERS_METRIC = 'nest_prometheus_cluster_workers_missing';
+const DEFAULT_TIMEOUT_MS = 2000;
+let nextId = 0;
+
+/**
+ * In the `cluster` primary: asks every connected worker for its metrics and merges the answers
+ * (counters and histograms summed, gauges per worker `pid`). A worker that does not answer within
+ * `timeoutMs` is counted in `missing`; the result is then partial, never late.
+ */
+export async function collectClusterMetrics(options: ClusterMetricsOptions = {}): Promise<ClusterMetrics> {
+  if (!cluster.isPrimary) throw new Error('nest-prometheus: collectClusterMetrics() runs in the cluster primary only');
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+    throw new RangeError(`nest-prometheus: option \`timeoutMs\` is ${String(timeoutMs)}; expected a positive number of milliseconds`);
+  }
+  const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && w.isConnected());
+  const id = nextId++;
+  const answers = await new Promise<AggregationInput[]>((resolve) => {
+    const received = new Map<Worker, AggregationInput>();
+    const finish = (): void => {
+      clearTimeout(timer);
+      cluster.off('message', onMessage);
+      cluster.off('exit', onExit);
+      resolve([...received.values()]);
+    };
+    const pending = new Set(workers);
+    const settle = (worker: Worker): void => {
+      pending.delete(worker);
+      if (pending.size === 0) finish();
+    };
+    const onMessage = (worker: Worker, message: unknown): void => {
+      if (!pending.has(worker) || !isMessage<MetricsResponseMessage>(message, METRICS_RESPONSE) || message.id !== id) return;
+      if (message.snapshot !== undefined) received.set(worker, { snapshot: message.snapshot, gone: false });
+      settle(worker);
+    };
+    const onExit = (worker: Worker): void => {
+      if (pending.has(worker)) settle(worker);
+    };
+    const timer = setTimeout(finish, timeoutMs);
+    cluster.on('message', onMessage);
+    cluster.on('exit', onExit);
+    if (workers.length === 0) return finish();
+    for (const worker of workers) {
+      try {
+        worker.send({ type: METRICS_REQUEST, id });
+      } catch {
+        settle(worker);
+      }
+    }
+  });
+  const registry = aggregateSnapshots(answers);
+  const missing = workers.length - answers.length;
+  addMissingGauge(registry, missing);
+  return { registry, workers: workers.length, missing };
+}
+
+function addMissingGauge(registry: Registry, missing: number): void {
+  const gauge = new Gauge({
+    name: MISSING_WORKERS_METRIC,
+    help: 'Cluster workers that did not answer the last metrics request in time (their metrics are missing from this scrape).',
+    registers: [registry],
+  });
+  gauge.set(missing);
+}
