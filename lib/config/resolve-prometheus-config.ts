@@ -109,8 +109,12 @@ function resolveExport(option: MetricsExportOptions | undefined, read: Reader, p
     return Object.freeze({});
   }
   checkKeys(exp, EXPORT_KEYS, 'export.', problems);
-  const port = read({ option: 'export.port', env: ['PROMETHEUS_METRICS_EXPORT_PORT'] }, exp.port, parsePort);
-  const portRange = read({ option: 'export.portRange', env: ['PROMETHEUS_METRICS_EXPORT_PORT_RANGE'] }, exp.portRange, parsePortRange);
+  // port and portRange are one choice: an explicit option for either one wins over both variables.
+  const explicit = exp.port !== undefined || exp.portRange !== undefined;
+  const portEnv = explicit ? [] : ['PROMETHEUS_METRICS_EXPORT_PORT'];
+  const rangeEnv = explicit ? [] : ['PROMETHEUS_METRICS_EXPORT_PORT_RANGE'];
+  const port = read({ option: 'export.port', env: portEnv }, exp.port, parsePort);
+  const portRange = read({ option: 'export.portRange', env: rangeEnv }, exp.portRange, parsePortRange);
   const address = read({ option: 'export.address', env: ['PROMETHEUS_METRICS_EXPORT_ADDRESS'] }, exp.address, parseAddress);
   const token = read({ option: 'export.token', env: ['PROMETHEUS_METRICS_EXPORT_TOKEN'] }, exp.token, parseNonEmptyString);
   return Object.freeze({ port, portRange: portRange && Object.freeze([...portRange]), address, token });

@@ -89,6 +89,14 @@ describe('configuration errors name the setting, the value and what is accepted'
     assert.deepEqual(defaults.export, { port: undefined, portRange: undefined, address: undefined, token: undefined });
   });
 
+  it('an explicit export.port or export.portRange wins over both port variables', () => {
+    const env = { PROMETHEUS_METRICS_EXPORT_PORT: '9100', PROMETHEUS_METRICS_EXPORT_PORT_RANGE: '8001-8003' };
+    assert.deepEqual(resolvePrometheusConfig({ export: { port: 9200 } }, env).export.portRange, undefined);
+    assert.equal(resolvePrometheusConfig({ export: { port: 9200 } }, env).export.port, 9200);
+    assert.equal(resolvePrometheusConfig({ export: { portRange: '7001-7002' } }, env).export.port, undefined);
+    assert.deepEqual(resolvePrometheusConfig({}, env).export.portRange, [8001, 8002, 8003]);
+  });
+
   it('reads every export variable and both spellings of the multiprocess directory', () => {
     const config = resolvePrometheusConfig({}, {
       PROMETHEUS_METRICS_EXPORT_PORT: '9100',

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type Child, type ChildEvent, fixture, freePorts, getFresh, inBatches, sample, spawnNode, withoutPromClientLintExceptions } from '../fixtures/child-process.js';
+import { type Child, type ChildEvent, fixture, freePorts, getFresh, inBatches, sample, spawnNode } from '../fixtures/child-process.js';
 import { promlint } from '../support/promlint.js';
 
 const PRIMARY = fixture('cluster-primary.js');
@@ -50,7 +50,7 @@ describe('node cluster: the primary serves the sum of its workers (real processe
     assert.equal(sample(text, 'fixture_requests_total'), REQUESTS);
     assert.equal(sample(text, 'nest_prometheus_cluster_workers_missing'), 0);
     for (const w of workers) assert.equal(sample(text, `fixture_worker_up{pid="${w.pid}"}`), 1);
-    const lint = await promlint(withoutPromClientLintExceptions(text));
+    const lint = await promlint(text);
     assert.equal(lint.code, 0, lint.output);
   });
 
