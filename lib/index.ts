@@ -20,3 +20,6 @@ export { InjectMetric } from './metrics/inject-metric.decorator.js';
 export { getMetricToken } from './metrics/metric-token.js';
 export { makeCounterProvider, makeGaugeProvider, makeHistogramProvider, makeSummaryProvider } from './metrics/metric.providers.js';
 export { InjectRegistry } from './registry/inject-registry.decorator.js';
+export { SkipMetrics } from './http/skip-metrics.decorator.js';
+export { HttpMetricsInterceptor } from './http/http-metrics.interceptor.js';
+export { BODY_BYTES_BUCKETS, INVALID_METHOD, UNNAMED_VIEW } from './http/http.constants.js';

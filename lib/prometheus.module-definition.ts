@@ -2,6 +2,8 @@ import { ConfigurableModuleBuilder, type DynamicModule } from '@nestjs/common';
 import { prometheusConfigProvider } from './config/prometheus-config.provider.js';
 import { createMetricsController } from './controller/create-metrics-controller.js';
 import { MetricsExpositionService } from './export/metrics-exposition.service.js';
+import { HttpInstrumentation } from './http/http-instrumentation.service.js';
+import { HttpMetricsInterceptor } from './http/http-metrics.interceptor.js';
 import type { PrometheusModuleExtras, PrometheusModuleOptions } from './interfaces/prometheus-options.interface.js';
 import { PROMETHEUS_CONFIG, PROMETHEUS_MODULE_OPTIONS, PROMETHEUS_REGISTRY } from './prometheus.constants.js';
 import { registryProvider } from './registry/registry.provider.js';
@@ -12,9 +14,16 @@ function assemble(definition: DynamicModule, extras: PrometheusModuleExtras): Dy
   return {
     ...definition,
     global: extras.isGlobal ?? true,
-    providers: [...(definition.providers ?? []), prometheusConfigProvider, registryProvider, MetricsExpositionService],
+    providers: [
+      ...(definition.providers ?? []),
+      prometheusConfigProvider,
+      registryProvider,
+      MetricsExpositionService,
+      HttpInstrumentation,
+      HttpMetricsInterceptor,
+    ],
     controllers: extras.controller === false ? [] : [createMetricsController(extras.controller)],
-    exports: [PROMETHEUS_CONFIG, PROMETHEUS_REGISTRY, MetricsExpositionService],
+    exports: [PROMETHEUS_CONFIG, PROMETHEUS_REGISTRY, MetricsExpositionService, HttpMetricsInterceptor],
   };
 }
 

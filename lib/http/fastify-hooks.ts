@@ -1,0 +1,63 @@
+import { HTTP_REQUEST_STATE } from './http.constants.js';
+import type { HttpRecorder } from './http-recorder.js';
+import type { HttpRequestState } from './http-request-state.js';
+
+type Done = () => void;
+
+/** The parts of Fastify's request, reply and instance the hooks use (Fastify stays an optional peer). @internal */
+export interface FastifyRequestLike {
+  readonly url: string;
+  readonly method: string;
+  readonly protocol?: string;
+  readonly headers: Record<string, unknown>;
+  readonly routeOptions?: { readonly url?: string };
+  [HTTP_REQUEST_STATE]?: HttpRequestState;
+}
+/** @internal */
+export interface FastifyReplyLike {
+  readonly statusCode: number;
+  getHeader(name: string): unknown;
+}
+/** @internal */
+export interface FastifyInstanceLike {
+  addHook(name: 'onRequest' | 'onResponse', hook: (request: FastifyRequestLike, reply: FastifyReplyLike, done: Done) => void): unknown;
+  addHook(name: 'onRequestAbort', hook: (request: FastifyRequestLike, done: Done) => void): unknown;
+}
+
+function end(request: FastifyRequestLike, reply: FastifyReplyLike | undefined): void {
+  const state = request[HTTP_REQUEST_STATE];
+  if (state === undefined) return;
+  state.recorder.end(state, {
+    method: request.method,
+    https: request.protocol === 'https',
+    requestedWith: request.headers['x-requested-with'],
+    requestContentLength: request.headers['content-length'],
+    routeTemplate: request.routeOptions?.url,
+    finished: reply !== undefined,
+    statusCode: reply?.statusCode ?? 0,
+    responseContentLength: reply?.getHeader('content-length'),
+    responseContentType: reply?.getHeader('content-type'),
+  });
+}
+
+/**
+ * Measures every request of a Fastify instance from its `onRequest` hook to its `onResponse`
+ * hook (or `onRequestAbort` when the client goes away first). Fastify applies hooks added before
+ * it is ready to every route, the 404 handler included. `transport` follows Fastify's
+ * `request.protocol`, which honours the `trustProxy` option.
+ * @internal
+ */
+export function installFastifyHooks(fastify: FastifyInstanceLike, recorder: HttpRecorder): void {
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    recorder.start(request, request.url);
+    done();
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    end(request, reply);
+    done();
+  });
+  fastify.addHook('onRequestAbort', (request, done) => {
+    end(request, undefined);
+    done();
+  });
+}
