@@ -26,13 +26,21 @@ function histogram(name: string, counts: BucketCounts, labels: Labels): SampleVa
   return out;
 }
 
-/** Sums the view series that `pick` keeps into groups named by the labels `pick` returns. */
-function groupViews(store: HttpMetricsStore, pick: (s: ViewSeries) => Labels | undefined, value: (s: ViewSeries) => number): SampleValue[] {
+/**
+ * Sums the view series that `pick` keeps into groups named by the labels `pick` returns, plus the
+ * extra labels of `HttpMetricsInterceptor` subclasses for the per-view families.
+ */
+function groupViews(
+  store: HttpMetricsStore,
+  pick: (s: ViewSeries) => Labels | undefined,
+  value: (s: ViewSeries) => number,
+  perView = true,
+): SampleValue[] {
   const groups = new Map<string, { labels: Labels; value: number }>();
   for (const series of store.views.values()) {
     const labels = pick(series);
     if (labels === undefined) continue;
-    const all = withExtra(store, labels, series);
+    const all = perView ? withExtra(store, labels, series) : labels;
     const key = JSON.stringify(all);
     const group = groups.get(key);
     if (group === undefined) groups.set(key, { labels: all, value: value(series) });
@@ -148,7 +156,7 @@ export const HTTP_METRIC_FAMILIES: ReadonlyArray<HttpMetricFamily> = Object.free
     name: 'nestjs_http_responses_total_by_status_total',
     help: 'Responses by status code sent.',
     type: 'counter',
-    read: (s) => groupViews(s, (v) => (v.status === '' ? undefined : { status: v.status }), (v) => v.count),
+    read: (s) => groupViews(s, (v) => (v.status === '' ? undefined : { status: v.status }), (v) => v.count, false),
   },
   {
     name: 'nestjs_http_responses_total_by_status_view_method_total',
