@@ -32,12 +32,17 @@ function end(request: FastifyRequestLike, reply: FastifyReplyLike | undefined): 
     https: request.protocol === 'https',
     requestedWith: request.headers['x-requested-with'],
     requestContentLength: request.headers['content-length'],
-    routeTemplate: request.routeOptions?.url,
+    request,
     finished: reply !== undefined,
     statusCode: reply?.statusCode ?? 0,
     responseContentLength: reply?.getHeader('content-length'),
     responseContentType: reply?.getHeader('content-type'),
   });
+}
+
+/** The route template Fastify matched, e.g. `/api/v1/items/:id` (its `routeOptions` getter builds an object: read it only when needed). @internal */
+export function fastifyRouteTemplate(request: object): string | undefined {
+  return (request as FastifyRequestLike).routeOptions?.url;
 }
 
 /**

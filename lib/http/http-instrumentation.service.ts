@@ -4,10 +4,10 @@ import type { Server } from 'node:http';
 import type { PrometheusConfig } from '../config/prometheus-config.interface.js';
 import { PROMETHEUS_CONFIG } from '../prometheus.constants.js';
 import { ensureHttpMetrics } from './ensure-http-metrics.js';
-import { installFastifyHooks, type FastifyInstanceLike } from './fastify-hooks.js';
+import { fastifyRouteTemplate, installFastifyHooks, type FastifyInstanceLike } from './fastify-hooks.js';
 import { HttpRecorder } from './http-recorder.js';
 import { installHandlerHooks } from './install-handler-hooks.js';
-import { installNodeServerHooks } from './node-server-hooks.js';
+import { expressRouteTemplate, installNodeServerHooks } from './node-server-hooks.js';
 
 /** Adapters (their instance objects) already measured, so that a second module cannot double count. */
 const instrumented = new WeakSet<object>();
@@ -40,8 +40,8 @@ export class HttpInstrumentation implements OnModuleInit, OnApplicationShutdown 
     const instance = adapter.getInstance() as object;
     if (instrumented.has(instance)) return;
     const store = ensureHttpMetrics(this.config.registry, this.config.namespace, this.config.latencyBuckets);
-    const recorder = new HttpRecorder(store, http);
     const type = adapter.getType();
+    const recorder = new HttpRecorder(store, http, type === 'fastify' ? fastifyRouteTemplate : expressRouteTemplate);
     if (type === 'fastify') {
       installFastifyHooks(instance as FastifyInstanceLike, recorder);
     } else {

@@ -14,8 +14,8 @@ export interface RequestEnd {
   readonly https: boolean;
   readonly requestedWith: unknown;
   readonly requestContentLength: unknown;
-  /** The route template the adapter matched (only read with `viewLabel: 'route'`). */
-  readonly routeTemplate: string | undefined;
+  /** The adapter's request object, passed to `routeTemplateOf` with `viewLabel: 'route'`. */
+  readonly request: object;
   /** A response was sent completely; `false` when the client went away first. */
   readonly finished: boolean;
   readonly statusCode: number;
@@ -38,6 +38,8 @@ export class HttpRecorder {
   constructor(
     readonly store: HttpMetricsStore,
     config: ResolvedHttpConfig,
+    /** Reads the route template the adapter matched; only called with `viewLabel: 'route'`. */
+    private readonly routeTemplateOf: (request: object) => string | undefined,
   ) {
     this.excluded = createPathExcluder(config.exclude);
     this.routeViews = config.viewLabel === 'route';
@@ -62,7 +64,7 @@ export class HttpRecorder {
     o.ajax = end.requestedWith === 'XMLHttpRequest';
     o.requestBytes = contentLengthOf(end.requestContentLength);
     o.handled = route !== undefined;
-    o.view = route === undefined ? UNNAMED_VIEW : this.routeViews ? (end.routeTemplate ?? UNNAMED_VIEW) : route.handler;
+    o.view = route === undefined ? UNNAMED_VIEW : this.routeViews ? (this.routeTemplateOf(end.request) ?? UNNAMED_VIEW) : route.handler;
     o.template = route?.template;
     o.exception = state.exception;
     o.extraLabels = state.extraLabels;

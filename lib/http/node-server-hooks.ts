@@ -10,18 +10,23 @@ function onClose(this: ServerResponse): void {
   const state = req[HTTP_REQUEST_STATE];
   if (state === undefined) return;
   const https = req.protocol !== undefined ? req.protocol === 'https' : (req.socket as { encrypted?: boolean } | null)?.encrypted === true;
-  const path = req.route?.path;
   state.recorder.end(state, {
     method: req.method,
     https,
     requestedWith: req.headers['x-requested-with'],
     requestContentLength: req.headers['content-length'],
-    routeTemplate: typeof path === 'string' ? path : undefined,
+    request: req,
     finished: this.writableFinished,
     statusCode: this.statusCode,
     responseContentLength: this.getHeader('content-length'),
     responseContentType: this.getHeader('content-type'),
   });
+}
+
+/** The route template Express matched, e.g. `/api/v1/items/:id`. @internal */
+export function expressRouteTemplate(request: object): string | undefined {
+  const path = (request as ExpressRequest).route?.path;
+  return typeof path === 'string' ? path : undefined;
 }
 
 /**

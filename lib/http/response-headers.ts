@@ -6,9 +6,22 @@ export function contentLengthOf(header: unknown): number {
   return Number.isFinite(n) && n >= 0 ? n : 0;
 }
 
-/** The charset a Content-Type header value declares, lower-cased, or `undefined`. @internal */
+/** Content-Type value → charset, `''` for none. */
+const charsets = new Map<string, string>();
+const MAX_CACHED = 256;
+
+/** The charset a Content-Type header value declares, lower-cased, or `undefined`. Cached per header value. @internal */
 export function charsetOf(contentType: unknown): string | undefined {
   if (typeof contentType !== 'string') return undefined;
+  let charset = charsets.get(contentType);
+  if (charset === undefined) {
+    charset = parseCharset(contentType) ?? '';
+    if (charsets.size < MAX_CACHED) charsets.set(contentType, charset);
+  }
+  return charset === '' ? undefined : charset;
+}
+
+function parseCharset(contentType: string): string | undefined {
   const at = contentType.toLowerCase().indexOf('charset=');
   if (at === -1) return undefined;
   let end = contentType.indexOf(';', at);
