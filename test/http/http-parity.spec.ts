@@ -142,6 +142,19 @@ for (const adapter of ADAPTERS) {
       assert.equal(delta(s0, s1, `${P}responses_total_by_status_total`, { status: '418' }), 1);
     });
 
+    it('counts exceptions of pipes and interceptors', async () => {
+      const s0 = await snapshot(registry);
+      assert.equal((await get('/items/abc')).status, 400);
+      assert.equal((await get('/items/12')).status, 200);
+      assert.equal((await get('/intercepted')).status, 500);
+      const s1 = await snapshot(registry);
+      assert.equal(delta(s0, s1, `${P}exceptions_total_by_type_total`, { type: 'BadRequestException' }), 1);
+      assert.equal(delta(s0, s1, `${P}exceptions_total_by_view_total`, { view: 'TestController.item' }), 1);
+      assert.equal(delta(s0, s1, `${P}responses_total_by_status_view_method_total`, { status: '400', view: 'TestController.item', method: 'GET' }), 1);
+      assert.equal(delta(s0, s1, `${P}exceptions_total_by_type_total`, { type: 'InterceptorFailure' }), 1);
+      assert.equal(delta(s0, s1, `${P}exceptions_total_by_view_total`, { view: 'TestController.intercepted' }), 1);
+    });
+
     it('counts unmatched URLs as <unnamed view> 404s, not as exceptions', async () => {
       const s0 = await snapshot(registry);
       assert.equal((await get('/no/such/page?x=1')).status, 404);

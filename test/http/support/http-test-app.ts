@@ -1,6 +1,6 @@
 import {
-  Body, Controller, Get, HttpException, Injectable, Module, Param, Post, Render, Req, Res, StreamableFile, UseGuards,
-  type CanActivate, type DynamicModule, type INestApplication,
+  Body, Controller, Get, HttpException, Injectable, Module, Param, ParseIntPipe, Post, Render, Req, Res, StreamableFile, UseGuards, UseInterceptors,
+  type CanActivate, type DynamicModule, type INestApplication, type NestInterceptor,
 } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -9,6 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import type { Observable } from 'rxjs';
 import type { AdapterName } from '../../support/adapters.js';
 
 /** The custom exception of the parity suite (django-prometheus's test app raises `ObjectionException`). */
@@ -18,6 +19,16 @@ type RawOrFastifyReply = {
   header?(name: string, value: string): { send(body: Buffer): void };
   setHeader(name: string, value: string): { end(body: Buffer): void };
 } & object;
+
+/** Thrown by `FailingInterceptor`. */
+export class InterceptorFailure extends Error {}
+
+@Injectable()
+class FailingInterceptor implements NestInterceptor {
+  intercept(): Observable<unknown> {
+    throw new InterceptorFailure('interceptor says no');
+  }
+}
 
 @Injectable()
 class DenyGuard implements CanActivate {
@@ -89,8 +100,14 @@ export class TestController {
   }
 
   @Get('items/:id')
-  item(@Param('id') id: string): { id: string } {
+  item(@Param('id', ParseIntPipe) id: number): { id: number } {
     return { id };
+  }
+
+  @Get('intercepted')
+  @UseInterceptors(FailingInterceptor)
+  intercepted(): string {
+    return 'never';
   }
 
   @Get('health')
