@@ -53,16 +53,29 @@ export function fastifyRouteTemplate(request: object): string | undefined {
  * @internal
  */
 export function installFastifyHooks(fastify: FastifyInstanceLike, recorder: HttpRecorder): void {
+  // A hook that threw would make Fastify answer 500: every hook catches, reports, and goes on.
   fastify.addHook('onRequest', (request, _reply, done) => {
-    recorder.start(request, request.url);
+    try {
+      recorder.start(request, request.url);
+    } catch (error) {
+      recorder.reportFailure(error);
+    }
     done();
   });
   fastify.addHook('onResponse', (request, reply, done) => {
-    end(request, reply);
+    try {
+      end(request, reply);
+    } catch (error) {
+      recorder.reportFailure(error);
+    }
     done();
   });
   fastify.addHook('onRequestAbort', (request, done) => {
-    end(request, undefined);
+    try {
+      end(request, undefined);
+    } catch (error) {
+      recorder.reportFailure(error);
+    }
     done();
   });
 }

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import type { ResolvedHttpConfig } from '../config/prometheus-config.interface.js';
 import { HTTP_REQUEST_STATE, UNNAMED_VIEW } from './http.constants.js';
 import { httpMethodLabel } from './http-method-label.js';
@@ -34,6 +35,7 @@ export class HttpRecorder {
   private readonly observation = new HttpObservation();
   private readonly excluded: ((url: string) => boolean) | undefined;
   private readonly routeViews: boolean;
+  private failed = false;
 
   constructor(
     readonly store: HttpMetricsStore,
@@ -51,10 +53,28 @@ export class HttpRecorder {
     (request as Record<symbol, unknown>)[HTTP_REQUEST_STATE] = new HttpRequestState(performance.now(), this);
   }
 
-  /** Records the end of a measured request; a second end of the same request is ignored. */
+  /**
+   * Records the end of a measured request; a second end of the same request is ignored. Never
+   * throws: a failure is logged once and the request goes uncounted, the app's answer untouched.
+   */
   end(state: HttpRequestState, end: RequestEnd): void {
     if (state.done) return;
     state.done = true;
+    try {
+      this.record(state, end);
+    } catch (error) {
+      this.reportFailure(error);
+    }
+  }
+
+  /** Logs (once) that a request could not be measured; the request itself is left alone. */
+  reportFailure(error: unknown): void {
+    if (this.failed) return;
+    this.failed = true;
+    new Logger('PrometheusModule').warn(`HTTP metrics: a request could not be recorded: ${(error as Error)?.stack ?? String(error)}`);
+  }
+
+  private record(state: HttpRequestState, end: RequestEnd): void {
     const route = state.route;
     if (route?.skip === true || !this.enabled) return;
     const now = performance.now();

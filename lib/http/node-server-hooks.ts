@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { HTTP_REQUEST_STATE } from './http.constants.js';
-import type { HttpRecorder } from './http-recorder.js';
+import type { HttpRecorder, RequestEnd } from './http-recorder.js';
 import type { HttpRequestState } from './http-request-state.js';
 
 type ExpressRequest = IncomingMessage & { protocol?: string; route?: { path?: unknown }; [HTTP_REQUEST_STATE]?: HttpRequestState };
@@ -9,18 +9,30 @@ function onClose(this: ServerResponse): void {
   const req = this.req as ExpressRequest;
   const state = req[HTTP_REQUEST_STATE];
   if (state === undefined) return;
-  const https = req.protocol !== undefined ? req.protocol === 'https' : (req.socket as { encrypted?: boolean } | null)?.encrypted === true;
-  state.recorder.end(state, {
+  try {
+    state.recorder.end(state, requestEnd(req, this));
+  } catch (error) {
+    state.recorder.reportFailure(error);
+  }
+}
+
+function requestEnd(req: ExpressRequest, res: ServerResponse): RequestEnd {
+  return {
     method: req.method,
-    https,
+    // Express's getter honours `trust proxy`; it exists once Express has taken the request.
+    https: req.protocol !== undefined ? req.protocol === 'https' : isTls(req),
     requestedWith: req.headers['x-requested-with'],
     requestContentLength: req.headers['content-length'],
     request: req,
-    finished: this.writableFinished,
-    statusCode: this.statusCode,
-    responseContentLength: this.getHeader('content-length'),
-    responseContentType: this.getHeader('content-type'),
-  });
+    finished: res.writableFinished,
+    statusCode: res.statusCode,
+    responseContentLength: res.getHeader('content-length'),
+    responseContentType: res.getHeader('content-type'),
+  };
+}
+
+function isTls(req: IncomingMessage): boolean {
+  return (req.socket as { encrypted?: boolean } | null)?.encrypted === true;
 }
 
 /** The route template Express matched, e.g. `/api/v1/items/:id`. @internal */
@@ -38,8 +50,12 @@ export function expressRouteTemplate(request: object): string | undefined {
  */
 export function installNodeServerHooks(server: Server, recorder: HttpRecorder): () => void {
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
-    recorder.start(req, req.url);
-    if ((req as ExpressRequest)[HTTP_REQUEST_STATE] !== undefined) res.on('close', onClose);
+    try {
+      recorder.start(req, req.url);
+      if ((req as ExpressRequest)[HTTP_REQUEST_STATE] !== undefined) res.on('close', onClose);
+    } catch (error) {
+      recorder.reportFailure(error);
+    }
   };
   server.prependListener('request', onRequest);
   return () => {

@@ -113,6 +113,19 @@ for (const adapter of ADAPTERS) {
       assert.equal(lint.code, 0, lint.output);
     });
 
+    it('instruments an app once when PrometheusModule is imported twice', async () => {
+      const registry = new Registry();
+      @Module({ imports: [PrometheusModule.forRoot({ registry, defaultMetrics: false, isGlobal: false })] })
+      class FeatureModule {}
+      @Module({ imports: [PrometheusModule.forRoot({ registry, defaultMetrics: false, controller: false }), FeatureModule], controllers: [PlainController] })
+      class TwiceModule {}
+      const app = await start(TwiceModule);
+      await (await fetch(`${app.url}/help`)).arrayBuffer();
+      const s1 = await snapshot(registry);
+      assert.equal(s1.get(`${P}requests_before_middlewares_total{}`), 1);
+      assert.equal(s1.get(`${P}requests_total_by_view_transport_method_total{method="GET",transport="http",view="PlainController.help"}`), 1);
+    });
+
     it('adds up two apps sharing one registry without registering twice', async () => {
       const registry = new Registry();
       const one = await start(appModule({ registry, defaultMetrics: false }));
