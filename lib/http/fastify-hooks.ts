@@ -11,6 +11,7 @@ export interface FastifyRequestLike {
   readonly protocol?: string;
   readonly headers: Record<string, unknown>;
   readonly routeOptions?: { readonly url?: string };
+  readonly socket?: { readonly encrypted?: boolean };
   [HTTP_REQUEST_STATE]?: HttpRequestState;
 }
 /** @internal */
@@ -24,12 +25,17 @@ export interface FastifyInstanceLike {
   addHook(name: 'onRequestAbort', hook: (request: FastifyRequestLike, done: Done) => void): unknown;
 }
 
+function isTls(request: FastifyRequestLike): boolean {
+  return request.socket?.encrypted === true;
+}
+
 function end(request: FastifyRequestLike, reply: FastifyReplyLike | undefined): void {
   const state = request[HTTP_REQUEST_STATE];
   if (state === undefined) return;
   state.recorder.end(state, {
     method: request.method,
-    https: request.protocol === 'https',
+    // Fastify's getter applies `trustProxy`; without the header the socket decides.
+    https: request.headers['x-forwarded-proto'] === undefined ? isTls(request) : request.protocol === 'https',
     requestedWith: request.headers['x-requested-with'],
     requestContentLength: request.headers['content-length'],
     request,

@@ -19,8 +19,7 @@ function onClose(this: ServerResponse): void {
 function requestEnd(req: ExpressRequest, res: ServerResponse): RequestEnd {
   return {
     method: req.method,
-    // Express's getter honours `trust proxy`; it exists once Express has taken the request.
-    https: req.protocol !== undefined ? req.protocol === 'https' : isTls(req),
+    https: isHttps(req),
     requestedWith: req.headers['x-requested-with'],
     requestContentLength: req.headers['content-length'],
     request: req,
@@ -33,6 +32,16 @@ function requestEnd(req: ExpressRequest, res: ServerResponse): RequestEnd {
 
 function isTls(req: IncomingMessage): boolean {
   return (req.socket as { encrypted?: boolean } | null)?.encrypted === true;
+}
+
+/**
+ * TLS, or `X-Forwarded-Proto: https` from a proxy Express trusts. Express's `req.protocol` getter
+ * (which applies `trust proxy`) is only asked when the header is there: without it the answer is
+ * the socket's, and the getter is the priciest read of the request end.
+ */
+function isHttps(req: ExpressRequest): boolean {
+  if (req.headers['x-forwarded-proto'] === undefined || req.protocol === undefined) return isTls(req);
+  return req.protocol === 'https';
 }
 
 /** The route template Express matched, e.g. `/api/v1/items/:id`. @internal */

@@ -1,7 +1,10 @@
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { after, afterEach, describe, it } from 'node:test';
-import { Controller, Get, Injectable, Module, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import { Controller, Get, Injectable, Module, SetMetadata, type ExecutionContext, type Type } from '@nestjs/common';
+import { ExpressAdapter } from '@nestjs/platform-express';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
 import { APP_INTERCEPTOR, NestFactory, Reflector } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
 import { HttpMetricsInterceptor, PrometheusModule, type PrometheusModuleOptions } from 'nest-prometheus';
@@ -124,6 +127,20 @@ for (const adapter of ADAPTERS) {
       const s1 = await snapshot(registry);
       assert.equal(s1.get(`${P}requests_before_middlewares_total{}`), 1);
       assert.equal(s1.get(`${P}requests_total_by_view_transport_method_total{method="GET",transport="http",view="PlainController.help"}`), 1);
+    });
+
+    it('measures an app built with @nestjs/testing (providers instantiated before the adapter exists)', async () => {
+      const registry = new Registry();
+      const moduleRef = await Test.createTestingModule({ imports: [appModule({ registry, defaultMetrics: false }) as Type<unknown>] }).compile();
+      const app = moduleRef.createNestApplication(adapter === 'fastify' ? new FastifyAdapter() : new ExpressAdapter(), { logger: false });
+      await app.listen(0, '127.0.0.1');
+      apps.push({ app, url: '', close: () => app.close() });
+      const { port } = app.getHttpServer().address() as { port: number };
+      await (await fetch(`http://127.0.0.1:${port}/help`)).arrayBuffer();
+      await (await fetch(`http://127.0.0.1:${port}/nope`)).arrayBuffer();
+      const s1 = await snapshot(registry);
+      assert.equal(s1.get(`${P}requests_total_by_view_transport_method_total{method="GET",transport="http",view="PlainController.help"}`), 1);
+      assert.equal(s1.get(`${P}responses_total_by_status_view_method_total{method="GET",status="404",view="<unnamed view>"}`), 1);
     });
 
     it('adds up two apps sharing one registry without registering twice', async () => {
