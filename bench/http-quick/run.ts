@@ -58,7 +58,15 @@ for (const adapter of adapters) {
   const out: Record<string, unknown> = { adapter, rounds, seconds, [variants[0]!]: base };
   for (const variant of variants.slice(1)) {
     const v = summary(variant);
-    out[variant] = { ...v, throughputRatio: +(v.rps / base.rps).toFixed(3), addedCpuUsPerReq: +(v.usPerReq - base.usPerReq).toFixed(1) };
+    // Paired per round (same moment, same machine load): more robust than a difference of medians.
+    const pairs = results.get(variant)!.map((x, i) => ({ ratio: x.rps / results.get(variants[0]!)![i]!.rps, added: x.usPerReq - results.get(variants[0]!)![i]!.usPerReq }));
+    out[variant] = {
+      ...v,
+      throughputRatio: +(v.rps / base.rps).toFixed(3),
+      addedCpuUsPerReq: +(v.usPerReq - base.usPerReq).toFixed(1),
+      pairedThroughputRatio: +median(pairs.map((p) => p.ratio)).toFixed(3),
+      pairedAddedCpuUsPerReq: +median(pairs.map((p) => p.added)).toFixed(1),
+    };
   }
   console.log(JSON.stringify(out));
   for (const server of servers.values()) server.child.send('exit');

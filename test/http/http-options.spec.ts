@@ -86,6 +86,18 @@ for (const adapter of ADAPTERS) {
       assert.equal((await registry.getMetricsAsJSON()).length, 0);
     });
 
+    it('registers and counts nothing with PROMETHEUS_HTTP_METRICS=false', async () => {
+      const registry = new Registry();
+      process.env.PROMETHEUS_HTTP_METRICS = 'false';
+      try {
+        const app = await start(appModule({ registry, defaultMetrics: false }));
+        await (await fetch(`${app.url}/help`)).arrayBuffer();
+      } finally {
+        delete process.env.PROMETHEUS_HTTP_METRICS;
+      }
+      assert.equal((await registry.getMetricsAsJSON()).length, 0);
+    });
+
     it('prefixes every HTTP metric with the namespace and uses the configured latency buckets', async () => {
       const registry = new Registry();
       const app = await start(appModule({ registry, defaultMetrics: false, namespace: 'shop', latencyBuckets: [0.5, 5] }));

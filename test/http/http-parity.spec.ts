@@ -108,15 +108,25 @@ for (const adapter of ADAPTERS) {
       assert.equal(delta(s0, s1, `${P}responses_total_by_status_view_method_total`, { status: '200', view: 'TestController.file', method: 'GET' }), 1);
     });
 
-    it('puts a 100 ms route in the (0.1, 0.25] latency bucket', async () => {
+    it('puts a 100 ms route in the latency bucket of its duration', async () => {
       const s0 = await snapshot(registry);
+      const started = performance.now();
       await (await get('/slow')).text();
+      const elapsed = (performance.now() - started) / 1000;
       const s1 = await snapshot(registry);
-      const labels = { view: 'TestController.slow', method: 'GET' };
-      assert.equal(delta(s0, s1, `${P}requests_latency_seconds_by_view_method_bucket`, { ...labels, le: '0.1' }), 0);
-      assert.equal(delta(s0, s1, `${P}requests_latency_seconds_by_view_method_bucket`, { ...labels, le: '0.25' }), 1);
-      assert.equal(delta(s0, s1, `${P}requests_latency_including_middlewares_seconds_bucket`, { le: '0.1' }), 0);
-      assert.equal(delta(s0, s1, `${P}requests_latency_including_middlewares_seconds_bucket`, { le: '0.25' }), 1);
+      for (const [name, labels] of [
+        [`${P}requests_latency_seconds_by_view_method`, { view: 'TestController.slow', method: 'GET' }],
+        [`${P}requests_latency_including_middlewares_seconds`, {}],
+      ] as const) {
+        // The observed value is known exactly from _sum; it must lie between the 100 ms the handler
+        // waits and what the client saw, and exactly the buckets at or above it must have grown.
+        const observed = delta(s0, s1, `${name}_sum`, labels);
+        assert.ok(observed >= 0.1 && observed <= elapsed, `${name}: observed ${observed}s, client saw ${elapsed}s`);
+        assert.equal(delta(s0, s1, `${name}_count`, labels), 1);
+        for (const le of [0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5]) {
+          assert.equal(delta(s0, s1, `${name}_bucket`, { ...labels, le: String(le) }), le >= observed ? 1 : 0, `${name} le=${le}`);
+        }
+      }
     });
 
     it('counts a custom exception once, by type and view, with the 500 sent', async () => {
