@@ -155,6 +155,30 @@ for (const adapter of ADAPTERS) {
       assert.equal(s1.get(`${P}responses_total_by_status_view_method_total{method="GET",status="404",view="<unnamed view>"}`), 1);
     });
 
+    it('leaves an app without the module untouched in the same process', async () => {
+      const registry = new Registry();
+      await start(appModule({ registry, defaultMetrics: false }));
+      @Module({ controllers: [PlainController] })
+      class BareModule {}
+      const bare = await start(BareModule);
+      const s0 = await snapshot(registry);
+      assert.deepEqual(await (await fetch(`${bare.url}/help`)).json(), { help: 'me' });
+      assert.equal((await fetch(`${bare.url}/nope`)).status, 404);
+      assert.equal((await fetch(`${bare.url}/metrics`)).status, 404);
+      assert.deepEqual(await snapshot(registry), s0);
+    });
+
+    it('registers its metrics again after registry.clear()', async () => {
+      const registry = new Registry();
+      const first = await start(appModule({ registry, defaultMetrics: false }));
+      await first.close();
+      apps.splice(apps.indexOf(first), 1);
+      registry.clear();
+      const second = await start(appModule({ registry, defaultMetrics: false }));
+      await (await fetch(`${second.url}/help`)).arrayBuffer();
+      assert.equal((await snapshot(registry)).get(`${P}requests_before_middlewares_total{}`), 1);
+    });
+
     it('adds up two apps sharing one registry without registering twice', async () => {
       const registry = new Registry();
       const one = await start(appModule({ registry, defaultMetrics: false }));
