@@ -32,6 +32,10 @@ await app.listen(0, '127.0.0.1');
 const { port } = app.getHttpServer().address() as { port: number };
 process.on('message', (message) => {
   if (message === 'cpu') process.send?.({ cpu: process.cpuUsage() });
+  if (message === 'heap') {
+    (globalThis as { gc?: () => void }).gc?.();
+    process.send?.({ heap: process.memoryUsage().heapUsed });
+  }
   if (message === 'exit') void app.close().then(() => process.exit(0));
 });
 process.send?.({ port });
