@@ -1,5 +1,6 @@
 import { ExceptionsHandler } from '@nestjs/core/exceptions/exceptions-handler.js';
 import { RouterExecutionContext } from '@nestjs/core/router/router-execution-context.js';
+import { exceptionTypeName } from './exception-type-name.js';
 import { HTTP_REQUEST_STATE } from './http.constants.js';
 import type { HttpRequestState } from './http-request-state.js';
 import { routeInfoFor } from './route-info.factory.js';
@@ -14,15 +15,6 @@ function stateOf(request: unknown): HttpRequestState | undefined {
   return typeof request === 'object' && request !== null
     ? ((request as Record<symbol, HttpRequestState | undefined>)[HTTP_REQUEST_STATE])
     : undefined;
-}
-
-/** Class name of a thrown value: `TypeError`, `ObjectionException`, or `string`/`number` for non-objects. */
-export function exceptionTypeName(exception: unknown): string {
-  if (typeof exception === 'object' && exception !== null) {
-    const name = (exception as { constructor?: { name?: unknown } }).constructor?.name;
-    return typeof name === 'string' && name !== '' ? name : 'Object';
-  }
-  return typeof exception;
 }
 
 /**
