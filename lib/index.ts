@@ -39,3 +39,6 @@ export { collectClusterMetrics, MISSING_WORKERS_METRIC } from './multiprocess/cl
 export type { ClusterMetrics, ClusterMetricsOptions } from './multiprocess/cluster/cluster-metrics.interface.js';
 export { setupClusterPrimaryMetrics, type ClusterPrimaryMetricsOptions } from './multiprocess/cluster/setup-cluster-primary-metrics.js';
 export { PrometheusEndpointThread, type PrometheusEndpointThreadOptions } from './export/threaded/prometheus-endpoint-thread.js';
+export { SkipMetrics } from './http/skip-metrics.decorator.js';
+export { HttpMetricsInterceptor } from './http/http-metrics.interceptor.js';
+export { BODY_BYTES_BUCKETS, INVALID_METHOD, UNNAMED_VIEW } from './http/http.constants.js';

@@ -3,6 +3,8 @@ import { prometheusConfigProvider } from './config/prometheus-config.provider.js
 import { createMetricsController } from './controller/create-metrics-controller.js';
 import { MetricsExpositionService } from './export/metrics-exposition.service.js';
 import { PrometheusExporterService } from './export/prometheus-exporter.service.js';
+import { HttpInstrumentation } from './http/http-instrumentation.service.js';
+import { HttpMetricsInterceptor } from './http/http-metrics.interceptor.js';
 import type { PrometheusModuleExtras, PrometheusModuleOptions } from './interfaces/prometheus-options.interface.js';
 import { ClusterWorkerMetricsService } from './multiprocess/cluster/cluster-worker-metrics.service.js';
 import { MultiprocessMetricsService } from './multiprocess/multiprocess-metrics.service.js';
@@ -23,9 +25,18 @@ function assemble(definition: DynamicModule, extras: PrometheusModuleExtras): Dy
       MultiprocessMetricsService,
       ClusterWorkerMetricsService,
       PrometheusExporterService,
+      HttpInstrumentation,
+      HttpMetricsInterceptor,
     ],
     controllers: extras.controller === false ? [] : [createMetricsController(extras.controller)],
-    exports: [PROMETHEUS_CONFIG, PROMETHEUS_REGISTRY, MetricsExpositionService, MultiprocessMetricsService, PrometheusExporterService],
+    exports: [
+      PROMETHEUS_CONFIG,
+      PROMETHEUS_REGISTRY,
+      MetricsExpositionService,
+      MultiprocessMetricsService,
+      PrometheusExporterService,
+      HttpMetricsInterceptor,
+    ],
   };
 }
 

@@ -1,11 +1,14 @@
 import { Get, Injectable, Res } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { MetricsExpositionService } from '../export/metrics-exposition.service.js';
+import { SkipMetrics } from '../http/skip-metrics.decorator.js';
 
 /**
  * Serves the registry at `GET /<controller.path>`. The module mounts a subclass of it configured
  * with the path, guards and decorators of its options; this class itself is never mutated.
+ * Its requests are left out of the HTTP metrics (`@SkipMetrics()`, inherited by the subclasses).
  */
+@SkipMetrics()
 @Injectable()
 export class MetricsController {
   constructor(

@@ -1,0 +1,87 @@
+import { HTTP_REQUEST_STATE } from './http.constants.js';
+import type { HttpRecorder } from './http-recorder.js';
+import type { HttpRequestState } from './http-request-state.js';
+
+type Done = () => void;
+
+/** The parts of Fastify's request, reply and instance the hooks use (Fastify stays an optional peer). @internal */
+export interface FastifyRequestLike {
+  readonly url: string;
+  readonly method: string;
+  readonly protocol?: string;
+  readonly headers: Record<string, unknown>;
+  readonly routeOptions?: { readonly url?: string };
+  readonly socket?: { readonly encrypted?: boolean };
+  [HTTP_REQUEST_STATE]?: HttpRequestState;
+}
+/** @internal */
+export interface FastifyReplyLike {
+  readonly statusCode: number;
+  getHeader(name: string): unknown;
+}
+/** @internal */
+export interface FastifyInstanceLike {
+  addHook(name: 'onRequest' | 'onResponse', hook: (request: FastifyRequestLike, reply: FastifyReplyLike, done: Done) => void): unknown;
+  addHook(name: 'onRequestAbort', hook: (request: FastifyRequestLike, done: Done) => void): unknown;
+}
+
+function isTls(request: FastifyRequestLike): boolean {
+  return request.socket?.encrypted === true;
+}
+
+function end(request: FastifyRequestLike, reply: FastifyReplyLike | undefined): void {
+  const state = request[HTTP_REQUEST_STATE];
+  if (state === undefined) return;
+  state.recorder.end(state, {
+    method: request.method,
+    // Fastify's getter applies `trustProxy`; without the header the socket decides.
+    https: request.headers['x-forwarded-proto'] === undefined ? isTls(request) : request.protocol === 'https',
+    requestedWith: request.headers['x-requested-with'],
+    requestContentLength: request.headers['content-length'],
+    request,
+    finished: reply !== undefined,
+    statusCode: reply?.statusCode ?? 0,
+    responseContentLength: reply?.getHeader('content-length'),
+    responseContentType: reply?.getHeader('content-type'),
+  });
+}
+
+/** The route template Fastify matched, e.g. `/api/v1/items/:id` (its `routeOptions` getter builds an object: read it only when needed). @internal */
+export function fastifyRouteTemplate(request: object): string | undefined {
+  return (request as FastifyRequestLike).routeOptions?.url;
+}
+
+/**
+ * Measures every request of a Fastify instance from its `onRequest` hook to its `onResponse`
+ * hook (or `onRequestAbort` when the client goes away first). Fastify applies hooks added before
+ * it is ready to every route, the 404 handler included. `transport` follows Fastify's
+ * `request.protocol`, which honours the `trustProxy` option.
+ * @internal
+ */
+export function installFastifyHooks(fastify: FastifyInstanceLike, recorder: HttpRecorder): void {
+  // A hook that threw would make Fastify answer 500: every hook catches, reports, and goes on.
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    try {
+      recorder.start(request, request.url);
+    } catch (error) {
+      recorder.reportFailure(error);
+    }
+    done();
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    try {
+      end(request, reply);
+    } catch (error) {
+      recorder.reportFailure(error);
+    }
+    done();
+  });
+  fastify.addHook('onRequestAbort', (request, done) => {
+    try {
+      end(request, undefined);
+    } catch (error) {
+      recorder.reportFailure(error);
+    }
+    done();
+  });
+}

@@ -1,0 +1,114 @@
+import { Logger } from '@nestjs/common';
+import { BucketCounts } from './bucket-counts.js';
+import { BODY_BYTES_BUCKETS } from './http.constants.js';
+import type { HttpObservation } from './http-observation.js';
+import { ViewSeries } from './view-series.js';
+
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+const RESERVED_LABELS = new Set(['view', 'method', 'status', 'transport', 'le']);
+
+/**
+ * The HTTP metrics in plain numbers, written once per request by the adapter hooks and read by the
+ * registry's collectors at scrape time. One store per registry and namespace: every app in the
+ * process that writes to the same registry shares it, so their counts add up and nothing is counted
+ * twice.
+ * @internal
+ */
+export class HttpMetricsStore {
+  requestsBefore = 0;
+  responsesBefore = 0;
+  unknownLatencyBefore = 0;
+  unknownLatency = 0;
+  ajax = 0;
+  streaming = 0;
+  readonly latencyBefore: BucketCounts;
+  readonly requestBody: BucketCounts;
+  readonly responseBody: BucketCounts;
+  readonly byMethod = new Map<string, number>();
+  readonly byTransport = new Map<string, number>();
+  readonly byTemplate = new Map<string, number>();
+  readonly byCharset = new Map<string, number>();
+  readonly exceptionsByType = new Map<string, number>();
+  readonly views = new Map<string, ViewSeries>();
+  /** Names of extra labels seen so far, in first-seen order. */
+  readonly extraLabelNames: string[] = [];
+  private readonly latencyBounds: Float64Array;
+  private readonly rejectedLabels = new Set<string>();
+
+  constructor(latencyBuckets: ReadonlyArray<number>) {
+    this.latencyBounds = Float64Array.from(latencyBuckets);
+    this.latencyBefore = new BucketCounts(this.latencyBounds);
+    this.requestBody = new BucketCounts(Float64Array.from(BODY_BYTES_BUCKETS));
+    this.responseBody = new BucketCounts(Float64Array.from(BODY_BYTES_BUCKETS));
+  }
+
+  /** The latency bucket bounds this store was created with. */
+  get latencyBuckets(): ReadonlyArray<number> {
+    return Array.from(this.latencyBounds);
+  }
+
+  record(o: HttpObservation): void {
+    this.requestsBefore++;
+    increment(this.byMethod, o.method);
+    increment(this.byTransport, o.transport);
+    if (o.ajax) this.ajax++;
+    this.requestBody.observe(o.requestBytes);
+
+    if (o.latency >= 0) {
+      this.responsesBefore++;
+      this.latencyBefore.observe(o.latency);
+    } else {
+      this.unknownLatencyBefore++;
+    }
+    if (o.status !== '') {
+      if (o.streaming) this.streaming++;
+      else if (o.responseBytes >= 0) this.responseBody.observe(o.responseBytes);
+      if (o.charset !== undefined) increment(this.byCharset, o.charset);
+      if (o.template !== undefined && o.exception === undefined) increment(this.byTemplate, o.template);
+    }
+    if (o.exception !== undefined) increment(this.exceptionsByType, o.exception);
+
+    const extra = o.extraLabels === undefined ? undefined : this.validExtraLabels(o.extraLabels);
+    let key = `${o.view}\u0000${o.method}\u0000${o.status}\u0000${o.transport}`;
+    if (extra !== undefined) for (const name in extra) key += `\u0000${name}\u0001${extra[name]}`;
+    let series = this.views.get(key);
+    if (series === undefined) {
+      series = new ViewSeries(o.view, o.method, o.status, o.transport, o.handled, extra,
+        o.handled ? new BucketCounts(this.latencyBounds) : undefined);
+      this.views.set(key, series);
+    }
+    series.count++;
+    if (o.exception !== undefined) series.exceptions++;
+    if (o.handled && o.handlerLatency >= 0) series.latency!.observe(o.handlerLatency);
+    else this.unknownLatency++;
+  }
+
+  reset(): void {
+    this.requestsBefore = this.responsesBefore = this.unknownLatencyBefore = this.unknownLatency = 0;
+    this.ajax = this.streaming = 0;
+    this.latencyBefore.reset();
+    this.requestBody.reset();
+    this.responseBody.reset();
+    for (const map of [this.byMethod, this.byTransport, this.byTemplate, this.byCharset, this.exceptionsByType, this.views]) map.clear();
+  }
+
+  private validExtraLabels(labels: Readonly<Record<string, string>>): Readonly<Record<string, string>> | undefined {
+    let valid: Record<string, string> | undefined;
+    for (const name of Object.keys(labels).sort()) {
+      if (!LABEL_NAME.test(name) || RESERVED_LABELS.has(name) || name.startsWith('__')) {
+        if (!this.rejectedLabels.has(name)) {
+          this.rejectedLabels.add(name);
+          new Logger('PrometheusModule').warn(`extra HTTP metric label "${name}" ignored: not a valid label name, or one of view, method, status, transport, le`);
+        }
+        continue;
+      }
+      if (!this.extraLabelNames.includes(name)) this.extraLabelNames.push(name);
+      (valid ??= {})[name] = String(labels[name]);
+    }
+    return valid;
+  }
+}
+
+function increment(map: Map<string, number>, key: string): void {
+  map.set(key, (map.get(key) ?? 0) + 1);
+}

@@ -1,0 +1,109 @@
+import { Logger } from '@nestjs/common';
+import type { ResolvedHttpConfig } from '../config/prometheus-config.interface.js';
+import { HTTP_REQUEST_STATE, UNNAMED_VIEW } from './http.constants.js';
+import { httpMethodLabel } from './http-method-label.js';
+import type { HttpMetricsStore } from './http-metrics.store.js';
+import { HttpObservation } from './http-observation.js';
+import { HttpRequestState } from './http-request-state.js';
+import { createPathExcluder } from './path-excluder.js';
+import { charsetOf, contentLengthOf, hasNoBody } from './response-headers.js';
+import { statusLabel } from './status-label.js';
+
+/** What an adapter hook read from the request and response when the request ended. @internal */
+export interface RequestEnd {
+  readonly method: string | undefined;
+  readonly https: boolean;
+  readonly requestedWith: unknown;
+  readonly requestContentLength: unknown;
+  /** The adapter's request object, passed to `routeTemplateOf` with `viewLabel: 'route'`. */
+  readonly request: object;
+  /** A response was sent completely; `false` when the client went away first. */
+  readonly finished: boolean;
+  readonly statusCode: number;
+  readonly responseContentLength: unknown;
+  readonly responseContentType: unknown;
+}
+
+/**
+ * The adapter-neutral half of the HTTP instrumentation of one app: starts a request's
+ * measurement and turns its end into one `HttpMetricsStore.record()` call.
+ * @internal
+ */
+export class HttpRecorder {
+  /** Turned off when the app shuts down (Fastify hooks cannot be removed). */
+  enabled = true;
+  private readonly observation = new HttpObservation();
+  private readonly excluded: ((url: string) => boolean) | undefined;
+  private readonly routeViews: boolean;
+  private failed = false;
+
+  constructor(
+    readonly store: HttpMetricsStore,
+    config: ResolvedHttpConfig,
+    /** Reads the route template the adapter matched; only called with `viewLabel: 'route'`. */
+    private readonly routeTemplateOf: (request: object) => string | undefined,
+  ) {
+    this.excluded = createPathExcluder(config.exclude);
+    this.routeViews = config.viewLabel === 'route';
+  }
+
+  /** Marks `request` as measured, unless the recorder is off or its URL is excluded. */
+  start(request: object, url: string | undefined): void {
+    if (!this.enabled || (this.excluded !== undefined && this.excluded(url ?? '/'))) return;
+    (request as Record<symbol, unknown>)[HTTP_REQUEST_STATE] = new HttpRequestState(performance.now(), this);
+  }
+
+  /**
+   * Records the end of a measured request; a second end of the same request is ignored. Never
+   * throws: a failure is logged once and the request goes uncounted, the app's answer untouched.
+   */
+  end(state: HttpRequestState, end: RequestEnd): void {
+    if (state.done) return;
+    state.done = true;
+    try {
+      this.record(state, end);
+    } catch (error) {
+      this.reportFailure(error);
+    }
+  }
+
+  /** Logs (once) that a request could not be measured; the request itself is left alone. */
+  reportFailure(error: unknown): void {
+    if (this.failed) return;
+    this.failed = true;
+    new Logger('PrometheusModule').warn(`HTTP metrics: a request could not be recorded: ${(error as Error)?.stack ?? String(error)}`);
+  }
+
+  private record(state: HttpRequestState, end: RequestEnd): void {
+    const route = state.route;
+    if (route?.skip === true || !this.enabled) return;
+    const now = performance.now();
+    const o = this.observation;
+    o.method = httpMethodLabel(end.method);
+    o.transport = end.https ? 'https' : 'http';
+    o.ajax = end.requestedWith === 'XMLHttpRequest';
+    o.requestBytes = contentLengthOf(end.requestContentLength);
+    o.handled = route !== undefined;
+    o.view = route === undefined ? UNNAMED_VIEW : this.routeViews ? (this.routeTemplateOf(end.request) ?? UNNAMED_VIEW) : route.handler;
+    o.template = route?.template;
+    o.exception = state.exception;
+    o.extraLabels = state.extraLabels;
+    if (end.finished) {
+      o.latency = (now - state.start) / 1000;
+      o.handlerLatency = route === undefined ? -1 : (now - state.handlerStart) / 1000;
+      o.status = statusLabel(end.statusCode);
+      const noBody = hasNoBody(end.method, end.statusCode);
+      o.streaming = !noBody && end.responseContentLength === undefined;
+      o.responseBytes = noBody ? 0 : o.streaming ? -1 : contentLengthOf(end.responseContentLength);
+      o.charset = charsetOf(end.responseContentType);
+    } else {
+      o.latency = -1;
+      o.handlerLatency = -1;
+      o.status = '';
+      o.streaming = false;
+      o.responseBytes = -1;
+      o.charset = undefined;
+    }
+    this.store.record(o);
+  }
+}

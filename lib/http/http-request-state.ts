@@ -1,0 +1,30 @@
+import type { HttpRecorder } from './http-recorder.js';
+import type { RouteInfo } from './route-info.js';
+
+/**
+ * The measurement of one request in flight, stored on the request object the adapter passes to
+ * its hooks and to Nest's route handler (Express `req`, Fastify `request`).
+ * @internal
+ */
+export class HttpRequestState {
+  /** `performance.now()` when the request entered the stack. */
+  readonly start: number;
+  /** `performance.now()` when Nest started the handler's pipeline (guards, interceptors, pipes, handler). */
+  handlerStart = 0;
+  /** The route handler that took the request; `undefined` while (or if) none did. */
+  route: RouteInfo | undefined = undefined;
+  /** Class name of the exception the handler's pipeline threw, if any. */
+  exception: string | undefined = undefined;
+  /** Extra labels set by an `HttpMetricsInterceptor` subclass. */
+  extraLabels: Readonly<Record<string, string>> | undefined = undefined;
+  /** Set once the request has been recorded, so that a late event cannot count it twice. */
+  done = false;
+
+  constructor(
+    start: number,
+    /** The recorder of the app that measures this request. */
+    readonly recorder: HttpRecorder,
+  ) {
+    this.start = start;
+  }
+}

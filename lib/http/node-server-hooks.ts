@@ -1,0 +1,73 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { HTTP_REQUEST_STATE } from './http.constants.js';
+import type { HttpRecorder, RequestEnd } from './http-recorder.js';
+import type { HttpRequestState } from './http-request-state.js';
+
+type ExpressRequest = IncomingMessage & { protocol?: string; route?: { path?: unknown }; [HTTP_REQUEST_STATE]?: HttpRequestState };
+
+function onClose(this: ServerResponse): void {
+  const req = this.req as ExpressRequest;
+  const state = req[HTTP_REQUEST_STATE];
+  if (state === undefined) return;
+  try {
+    state.recorder.end(state, requestEnd(req, this));
+  } catch (error) {
+    state.recorder.reportFailure(error);
+  }
+}
+
+function requestEnd(req: ExpressRequest, res: ServerResponse): RequestEnd {
+  return {
+    method: req.method,
+    https: isHttps(req),
+    requestedWith: req.headers['x-requested-with'],
+    requestContentLength: req.headers['content-length'],
+    request: req,
+    finished: res.writableFinished,
+    statusCode: res.statusCode,
+    responseContentLength: res.getHeader('content-length'),
+    responseContentType: res.getHeader('content-type'),
+  };
+}
+
+function isTls(req: IncomingMessage): boolean {
+  return (req.socket as { encrypted?: boolean } | null)?.encrypted === true;
+}
+
+/**
+ * TLS, or `X-Forwarded-Proto: https` from a proxy Express trusts. Express's `req.protocol` getter
+ * (which applies `trust proxy`) is only asked when the header is there: without it the answer is
+ * the socket's, and the getter is the priciest read of the request end.
+ */
+function isHttps(req: ExpressRequest): boolean {
+  if (req.headers['x-forwarded-proto'] === undefined || req.protocol === undefined) return isTls(req);
+  return req.protocol === 'https';
+}
+
+/** The route template Express matched, e.g. `/api/v1/items/:id`. @internal */
+export function expressRouteTemplate(request: object): string | undefined {
+  const path = (request as ExpressRequest).route?.path;
+  return typeof path === 'string' ? path : undefined;
+}
+
+/**
+ * Measures every request of a Node HTTP server from the moment the server emits it (before
+ * Express or any middleware sees it) until the response closes. Used for Express, whose own
+ * middleware stack is already built when lifecycle hooks run. Returns the uninstaller.
+ * `transport` follows Express's `req.protocol`, which honours the `trust proxy` setting.
+ * @internal
+ */
+export function installNodeServerHooks(server: Server, recorder: HttpRecorder): () => void {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    try {
+      recorder.start(req, req.url);
+      if ((req as ExpressRequest)[HTTP_REQUEST_STATE] !== undefined) res.on('close', onClose);
+    } catch (error) {
+      recorder.reportFailure(error);
+    }
+  };
+  server.prependListener('request', onRequest);
+  return () => {
+    server.removeListener('request', onRequest);
+  };
+}

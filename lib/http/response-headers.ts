@@ -1,0 +1,36 @@
+/** Bytes announced by a Content-Length header value; 0 when absent or invalid. @internal */
+export function contentLengthOf(header: unknown): number {
+  if (typeof header === 'number') return header >= 0 ? header : 0;
+  if (typeof header !== 'string') return 0;
+  const n = Number(header);
+  return Number.isFinite(n) && n >= 0 ? n : 0;
+}
+
+/** Content-Type value → charset, `''` for none. */
+const charsets = new Map<string, string>();
+const MAX_CACHED = 256;
+
+/** The charset a Content-Type header value declares, lower-cased, or `undefined`. Cached per header value. @internal */
+export function charsetOf(contentType: unknown): string | undefined {
+  if (typeof contentType !== 'string') return undefined;
+  let charset = charsets.get(contentType);
+  if (charset === undefined) {
+    charset = parseCharset(contentType) ?? '';
+    if (charsets.size < MAX_CACHED) charsets.set(contentType, charset);
+  }
+  return charset === '' ? undefined : charset;
+}
+
+function parseCharset(contentType: string): string | undefined {
+  const at = contentType.toLowerCase().indexOf('charset=');
+  if (at === -1) return undefined;
+  let end = contentType.indexOf(';', at);
+  if (end === -1) end = contentType.length;
+  const value = contentType.slice(at + 8, end).trim().replace(/^"|"$/g, '').toLowerCase();
+  return value === '' ? undefined : value;
+}
+
+/** Whether a response to `method` with `status` carries no body by definition (HEAD, 1xx, 204, 304). @internal */
+export function hasNoBody(method: string | undefined, status: number): boolean {
+  return method === 'HEAD' || status < 200 || status === 204 || status === 304;
+}
