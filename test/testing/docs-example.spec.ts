@@ -46,5 +46,10 @@ describe('orders metrics', () => {
 
     await assertMetricDiff(snapshot, 1, 'shop_orders_total', { kind: 'book' });
     await assertMetricNoDiff(snapshot, 'shop_orders_total', { kind: 'pen' });
+    await assertMetricDiff(snapshot, 1, 'nestjs_http_requests_total_by_view_transport_method_total', {
+      view: 'OrdersController.place',
+      transport: 'http',
+      method: 'POST',
+    });
   });
 });
