@@ -47,6 +47,8 @@ describe('independent processes sharing multiprocessDir (PM2-style, real process
       for (const url of [`http://127.0.0.1:${r.appPort}/metrics`, `http://127.0.0.1:${r.exportPort}/metrics`]) {
         const text = (await getFresh(url)).body;
         assert.equal(sample(text, 'fixture_requests_total'), REQUESTS, url);
+        // the built-in HTTP counters aggregate too (scrapes of /metrics are not counted)
+        assert.equal(sample(text, 'nestjs_http_requests_total_by_view_transport_method_total{view="HitController.hit",transport="http",method="GET"}'), REQUESTS, url);
         for (const other of ready) assert.equal(sample(text, `fixture_worker_up{pid="${other.pid}"}`), 1, `${url}: gauge of pid ${other.pid}`);
       }
     }
@@ -65,6 +67,7 @@ describe('independent processes sharing multiprocessDir (PM2-style, real process
     await children[WORKERS - 1].kill('SIGKILL');
     const text = (await getFresh(`http://127.0.0.1:${ready[0].appPort}/metrics`)).body;
     assert.equal(sample(text, 'fixture_requests_total'), REQUESTS);
+    assert.equal(sample(text, 'nestjs_http_requests_before_middlewares_total'), REQUESTS);
     assert.equal(sample(text, `fixture_worker_up{pid="${victim.pid}"}`), undefined);
     assert.equal(sample(text, `fixture_worker_up{pid="${ready[0].pid}"}`), 1);
   });
