@@ -18,13 +18,13 @@ describe('a CommonJS app on NestJS 11', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'nest-prometheus-nest11-'));
   after(() => rmSync(scratch, { recursive: true, force: true }));
 
-  it('requires nest-prometheus, serves /metrics and injects a custom metric', () => {
+  it('requires nest-prometheus, serves /metrics, injects a custom metric and counts HTTP requests', () => {
     const app = join(scratch, 'app');
     cpSync(FIXTURE, app, { recursive: true, filter: (src) => !src.includes('node_modules') });
     const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', scratch], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').pop()!;
     execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', join(scratch, tarball)], { cwd: app, stdio: 'pipe' });
     const output = execFileSync(process.execPath, ['main.cjs'], { cwd: app, encoding: 'utf8' });
-    const result = JSON.parse(output.trim().split('\n').pop()!) as { status: number; hits: boolean; nestVersion: string; sameCommon: boolean };
-    assert.deepEqual(result, { status: 200, hits: true, nestVersion: '11.2.10', sameCommon: true });
+    const result = JSON.parse(output.trim().split('\n').pop()!) as { status: number; hits: boolean; httpCounted: boolean; nestVersion: string; sameCommon: boolean };
+    assert.deepEqual(result, { status: 200, hits: true, httpCounted: true, nestVersion: '11.2.10', sameCommon: true });
   });
 });

@@ -33,7 +33,8 @@ async function main() {
   const body = await res.text();
   const nestVersion = require('@nestjs/core/package.json').version;
   const sameCommon = require.resolve('@nestjs/common') === require.resolve('@nestjs/common', { paths: [require.resolve('nest-prometheus')] });
-  console.log(JSON.stringify({ status: res.status, hits: /^compat_hits_total 1$/m.test(body), nestVersion, sameCommon }));
+  const httpCounted = body.includes('nestjs_http_requests_total_by_view_transport_method_total{view="HitsController.hit",transport="http",method="GET"} 1');
+  console.log(JSON.stringify({ status: res.status, hits: /^compat_hits_total 1$/m.test(body), httpCounted, nestVersion, sameCommon }));
   await app.close();
 }
 main().catch((error) => {
