@@ -106,12 +106,28 @@ for (const variant of VARIANTS) {
       assert.equal((await get(`/cache/missing-${key}`)).status, 404);
     });
 
-    it('GET /metrics serves an exposition promtool accepts', { skip }, async () => {
+    it('GET /metrics serves an exposition promtool accepts, with the HTTP metrics of the requests above', { skip }, async () => {
       const res = await get('/metrics');
       assert.equal(res.status, 200);
       assert.equal(res.headers.get('content-type'), 'text/plain; version=0.0.4; charset=utf-8');
-      const lint = await promlint(await res.text());
+      const body = await res.text();
+      const lint = await promlint(body);
       assert.equal(lint.code, 0, lint.output);
+      // the earlier tests of this process made exactly one request to each of these routes
+      for (const line of [
+        'nestjs_http_exceptions_total_by_type_total{type="ObjectionException"} 1',
+        'nestjs_http_exceptions_total_by_view_total{view="PagesController.objection"} 1',
+        'nestjs_http_responses_total_by_status_view_method_total{status="500",view="PagesController.objection",method="GET"} 1',
+        'nestjs_http_responses_total_by_templatename_total{templatename="index"} 1',
+        'nestjs_http_responses_total_by_status_view_method_total{status="201",view="LawnsController.create",method="POST"} 1',
+        'nestjs_http_responses_total_by_status_view_method_total{status="204",view="DogsController.remove",method="DELETE"} 1',
+        'nestjs_http_responses_total_by_status_view_method_total{status="404",view="DogsController.remove",method="DELETE"} 1',
+        'nestjs_http_requests_latency_seconds_by_view_method_count{view="PagesController.slow",method="GET"} 1',
+        'nestjs_http_requests_latency_seconds_by_view_method_bucket{view="PagesController.slow",method="GET",le="0.075"} 0',
+      ]) {
+        assert.ok(body.split('\n').includes(line), `missing: ${line}`);
+      }
+      assert.match(body, /^nestjs_http_responses_streaming_total [1-9]/m, '/file was streamed');
     });
   });
 }
