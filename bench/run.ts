@@ -61,13 +61,13 @@ async function main(): Promise<void> {
   const sections: string[] = [];
   const q = settings.quick;
   if (settings.suites.includes('http')) {
-    const { markdown, summary } = await runHttpSuite(q ? { rounds: 3, seconds: 1, warmupRequests: 500, connections: 16 } : { rounds: 5, seconds: 8, warmupRequests: 10_000, connections: 16 }, log);
+    const { markdown, summary } = await runHttpSuite(q ? { rounds: 3, seconds: 0.7, warmupRequests: 500, connections: 16 } : { rounds: 5, seconds: 8, warmupRequests: 10_000, connections: 16 }, log);
     sections.push('### HTTP overhead', '', markdown, '', targets(summary), '');
   }
   if (settings.suites.includes('scrape')) {
     const markdown = await runScrapeSuite(
       q
-        ? { sizes: [1250], iterations: 3, stallSeries: 1250, stallSeconds: 1, stallRounds: 1, connections: 16 }
+        ? { sizes: [1250], iterations: 3, stallSeries: 1250, stallSeconds: 2, stallRounds: 1, connections: 16 }
         : { sizes: [1250, 12500], iterations: 7, stallSeries: 12500, stallSeconds: 6, stallRounds: 3, connections: 16 },
       log,
     );

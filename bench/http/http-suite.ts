@@ -7,7 +7,7 @@ import { ITEM_BODY, ITEM_PATH, RAW_VARIANT, VARIANTS, type AdapterName, type Var
 
 export interface HttpSuiteOptions {
   readonly rounds: number;
-  /** Length of a round; autocannon counts whole seconds. */
+  /** Length of a round, seconds. */
   readonly seconds: number;
   /** Requests sent to each server before the first round. */
   readonly warmupRequests: number;

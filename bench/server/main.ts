@@ -1,5 +1,6 @@
 // One benchmark server: `node build/bench/server/main.js --variant=<name> --adapter=<express|fastify>`.
 // Prints `LISTENING <port>` once it accepts requests; exits on SIGTERM or when the driver goes away.
+// On the IPC message HEAP_REQUEST it runs a full GC and answers { heapUsed } (bytes).
 // BENCH_SEED_SERIES=<n> adds a histogram with n series (scrape benchmark; nest-prometheus variant).
 import 'reflect-metadata';
 import type { Server } from 'node:http';
@@ -9,7 +10,7 @@ import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-ex
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ItemsController } from './items.controller.js';
 import { startRawServer } from './raw-server.js';
-import type { AdapterName, VariantName } from './variants.js';
+import { HEAP_REQUEST, type AdapterName, type VariantName } from './variants.js';
 
 function argument(name: string): string {
   const prefix = `--${name}=`;
@@ -82,6 +83,12 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', shutdown);
   process.once('disconnect', shutdown);
+  // The driver asks for the live heap after a full GC (the process runs with --expose-gc).
+  process.on('message', (message) => {
+    if (message !== HEAP_REQUEST) return;
+    globalThis.gc?.();
+    process.send?.({ heapUsed: process.memoryUsage().heapUsed });
+  });
   const { port } = server.address() as { port: number };
   process.stdout.write(`LISTENING ${port}\n`);
 }

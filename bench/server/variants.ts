@@ -20,3 +20,6 @@ export const RAW_VARIANT: VariantInfo = { name: 'raw', describe: () => 'raw `nod
 /** The one route every variant serves. */
 export const ITEM_PATH = '/items/42';
 export const ITEM_BODY = JSON.stringify({ id: '42', name: 'item 42' });
+
+/** IPC message asking a server for its heap size after a full GC. */
+export const HEAP_REQUEST = 'heap-after-gc';

@@ -29,6 +29,8 @@ declare module 'autocannon' {
     readonly method?: string;
     readonly idReplacement?: boolean;
     readonly timeout?: number;
+    /** How often (ms) autocannon samples and checks whether to stop; default 1000, so durations round up to whole seconds. */
+    readonly sampleInt?: number;
   }
   export default function autocannon(options: AutocannonOptions): Promise<AutocannonResult>;
 }

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
+import { HEAP_REQUEST } from '../server/variants.js';
 
 /** What the server script prints once it listens: `LISTENING <port>`. */
 export const LISTENING_LINE = /^LISTENING (\d+)$/;
@@ -14,6 +15,8 @@ export interface ServerProcess {
   readonly label: string;
   readonly pid: number;
   readonly url: string;
+  /** The server's live heap after a full garbage collection, MiB. */
+  heapAfterGcMiB(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -32,7 +35,7 @@ export interface ServerSpec {
  * gets an IPC channel and exits when the driver goes away, so no server outlives a run.
  */
 export async function startServer(spec: ServerSpec): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [SERVER_SCRIPT, `--variant=${spec.variant}`, `--adapter=${spec.adapter}`], {
+  const child = spawn(process.execPath, ['--expose-gc', SERVER_SCRIPT, `--variant=${spec.variant}`, `--adapter=${spec.adapter}`], {
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     env: { ...process.env, NODE_ENV: 'production', ...spec.env },
   });
@@ -67,8 +70,16 @@ export async function startServer(spec: ServerSpec): Promise<ServerProcess> {
     label: spec.label,
     pid: child.pid!,
     url: `http://127.0.0.1:${port}`,
+    heapAfterGcMiB: () => heapAfterGc(child),
     stop: () => stopChild(child),
   };
+}
+
+async function heapAfterGc(child: ChildProcess): Promise<number> {
+  const answer = once(child, 'message') as Promise<[{ heapUsed: number }]>;
+  child.send(HEAP_REQUEST);
+  const [{ heapUsed }] = await answer;
+  return heapUsed / 2 ** 20;
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
