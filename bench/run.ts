@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   const sections: string[] = [];
   const q = settings.quick;
   if (settings.suites.includes('http')) {
-    const { markdown, summary } = await runHttpSuite(q ? { rounds: 3, seconds: 0.7, warmupRequests: 500, connections: 16 } : { rounds: 5, seconds: 8, warmupRequests: 10_000, connections: 16 }, log);
+    const { markdown, summary } = await runHttpSuite(q ? { rounds: 3, seconds: 0.7, warmupRequests: 500, connections: 16 } : { rounds: 12, seconds: 3, warmupRequests: 10_000, connections: 16 }, log);
     sections.push('### HTTP overhead', '', markdown, '', targets(summary), '');
   }
   if (settings.suites.includes('scrape')) {

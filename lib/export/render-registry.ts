@@ -1,5 +1,6 @@
 import { Histogram, Registry, type Metric, type RegistryContentType } from 'prom-client';
 import { braceLabels, escapeText, formatLabelPairs, formatSampleValue } from './exposition-text.js';
+import { TextBuffer } from './text-buffer.js';
 import { TimeSlicer } from './time-slicer.js';
 
 /** Options of {@link renderRegistry}. */
@@ -51,17 +52,36 @@ interface MetricSnapshot {
 export async function renderRegistry(registry: Registry<RegistryContentType>, options: RenderRegistryOptions = {}): Promise<string> {
   const defaultLabels = readDefaultLabels(registry);
   if (registry.contentType !== Registry.PROMETHEUS_CONTENT_TYPE || defaultLabels === undefined) return registry.metrics();
-  const slicer = new TimeSlicer(options.sliceMs ?? 5);
-  const parts: string[] = [];
+  const out = new TextBuffer();
+  const breathe = new Breather(options.sliceMs ?? 5, out);
   for (const metric of registry.getMetricsAsArray() as unknown as Metric<string>[]) {
-    if (parts.length > 0) parts.push('\n\n');
+    if (!out.isEmpty) out.push('\n\n');
     const histogram = asPlainHistogram(metric);
-    if (histogram !== undefined) await renderHistogram(histogram, defaultLabels, parts, slicer);
-    else await renderValues(await collectValues(metric), defaultLabels, parts, slicer);
-    if (slicer.due()) await slicer.pause();
+    if (histogram !== undefined) await renderHistogram(histogram, defaultLabels, out, breathe);
+    else await renderValues(await collectValues(metric), defaultLabels, out, breathe);
+    if (breathe.due()) await breathe.now();
   }
-  parts.push('\n');
-  return parts.join('');
+  out.push('\n');
+  return out.toString();
+}
+
+/** At the end of each time slice: flattens what was written so far, then yields to the event loop. */
+class Breather {
+  private readonly slicer: TimeSlicer;
+
+  constructor(sliceMs: number, private readonly out: TextBuffer) {
+    this.slicer = new TimeSlicer(sliceMs);
+  }
+
+  /** Cheap unless the slice is used up; await it only then: `if (breathe.due()) await breathe.now()`. */
+  due(): boolean {
+    return this.slicer.due();
+  }
+
+  async now(): Promise<void> {
+    this.out.flush();
+    await this.slicer.pause();
+  }
 }
 
 /** The registry's default labels, `null` when there are none, `undefined` when unreadable. */
@@ -96,13 +116,13 @@ function header(name: string, help: string, type: string): string {
 }
 
 /** Reads the histogram's children directly: one label string per child, shared by its buckets. */
-async function renderHistogram(histogram: HistogramState, defaultLabels: Labels | null, parts: string[], slicer: TimeSlicer): Promise<void> {
+async function renderHistogram(histogram: HistogramState, defaultLabels: Labels | null, out: TextBuffer, breathe: Breather): Promise<void> {
   if (histogram.collect !== undefined) await histogram.collect();
   const name = escapeText(histogram.name);
   const bounds = histogram.upperBounds;
   const bucketPrefixes = bounds.map((bound) => `\n${histogram.name}_bucket{le="${bound}"`);
   const infPrefix = `\n${histogram.name}_bucket{le="+Inf"`;
-  parts.push(header(name, histogram.help, 'histogram'));
+  out.push(header(name, histogram.help, 'histogram'));
   for (const child of Object.values(histogram.hashMap)) {
     const own = formatLabelPairs(child.labels);
     const defaults = defaultLabels === null ? '' : formatLabelPairs(defaultLabels, child.labels);
@@ -117,15 +137,15 @@ async function renderHistogram(histogram: HistogramState, defaultLabels: Labels 
     text += `${infPrefix}${afterLe}${formatSampleValue(child.count)}`;
     text += `\n${histogram.name}_sum${rest} ${formatSampleValue(child.sum)}`;
     text += `\n${histogram.name}_count${rest} ${formatSampleValue(child.count)}`;
-    parts.push(text);
-    if (slicer.due()) await slicer.pause();
+    out.push(text);
+    if (breathe.due()) await breathe.now();
   }
 }
 
 /** Formats what `get()` returned, the way prom-client's registry does, with a cache per label set. */
-async function renderValues(metric: MetricSnapshot, defaultLabels: Labels | null, parts: string[], slicer: TimeSlicer): Promise<void> {
+async function renderValues(metric: MetricSnapshot, defaultLabels: Labels | null, out: TextBuffer, breathe: Breather): Promise<void> {
   const name = escapeText(metric.name);
-  parts.push(header(name, metric.help, metric.type));
+  out.push(header(name, metric.help, metric.type));
   const sharedCache = new Map<Labels, string>();
   for (const value of metric.values ?? []) {
     const metricName = value.metricName === undefined ? name : value.metricName;
@@ -137,7 +157,7 @@ async function renderValues(metric: MetricSnapshot, defaultLabels: Labels | null
       flattened = formatLabelPairs(shared);
       sharedCache.set(shared, flattened);
     }
-    parts.push(`\n${metricName}${braceLabels(formatLabelPairs(labels, shared), flattened)} ${formatSampleValue(value.value)}`);
-    if (slicer.due()) await slicer.pause();
+    out.push(`\n${metricName}${braceLabels(formatLabelPairs(labels, shared), flattened)} ${formatSampleValue(value.value)}`);
+    if (breathe.due()) await breathe.now();
   }
 }
