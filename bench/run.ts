@@ -1,7 +1,7 @@
 // The benchmark driver: `npm run bench` (full, minutes) or `npm run bench -- --quick` (< 60 s).
 // Options: --quick, --only=http,scrape,cardinality, --out=<file>.
-// A full run rewrites the generated part of bench/RESULTS.md; a quick run writes
-// build/bench/RESULTS.quick.md. Both print the report. No timing is asserted: the exit code
+// A full run of every suite rewrites the generated part of bench/RESULTS.md; a quick run writes
+// build/bench/RESULTS.quick.md, a partial one (--only) build/bench/RESULTS.partial.md. Both print the report. No timing is asserted: the exit code
 // says only whether every part ran.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -18,6 +18,7 @@ const BEGIN = '<!-- bench:generated:begin -->';
 const END = '<!-- bench:generated:end -->';
 const RESULTS = fileURLToPath(new URL('../../bench/RESULTS.md', import.meta.url));
 const QUICK_RESULTS = fileURLToPath(new URL('./RESULTS.quick.md', import.meta.url));
+const PARTIAL_RESULTS = fileURLToPath(new URL('./RESULTS.partial.md', import.meta.url));
 
 const SUITES = ['http', 'scrape', 'cardinality'] as const;
 type Suite = (typeof SUITES)[number];
@@ -35,7 +36,9 @@ function parseArgs(argv: readonly string[]): Settings {
   for (const suite of suites) {
     if (!(SUITES as readonly string[]).includes(suite)) throw new Error(`--only: unknown suite "${suite}"; accepted: ${SUITES.join(', ')}`);
   }
-  const out = argv.find((arg) => arg.startsWith('--out='))?.slice('--out='.length) ?? (quick ? QUICK_RESULTS : RESULTS);
+  // bench/RESULTS.md only ever holds a complete full run.
+  const fallback = quick ? QUICK_RESULTS : only === undefined ? RESULTS : PARTIAL_RESULTS;
+  const out = argv.find((arg) => arg.startsWith('--out='))?.slice('--out='.length) ?? fallback;
   return { quick, suites: suites as Suite[], out };
 }
 

@@ -52,13 +52,19 @@ interface MetricSnapshot {
 export async function renderRegistry(registry: Registry<RegistryContentType>, options: RenderRegistryOptions = {}): Promise<string> {
   const defaultLabels = readDefaultLabels(registry);
   if (registry.contentType !== Registry.PROMETHEUS_CONTENT_TYPE || defaultLabels === undefined) return registry.metrics();
+  // Like prom-client, start every metric's collection at once (in registry order), so slow async
+  // `collect()` callbacks overlap; then render them one by one.
+  const prepared = (registry.getMetricsAsArray() as unknown as Metric<string>[]).map(prepare);
   const out = new TextBuffer();
   const breathe = new Breather(options.sliceMs ?? 5, out);
-  for (const metric of registry.getMetricsAsArray() as unknown as Metric<string>[]) {
+  for (const metric of prepared) {
     if (!out.isEmpty) out.push('\n\n');
-    const histogram = asPlainHistogram(metric);
-    if (histogram !== undefined) await renderHistogram(histogram, defaultLabels, out, breathe);
-    else await renderValues(await collectValues(metric), defaultLabels, out, breathe);
+    if (metric.histogram !== undefined) {
+      await metric.collected;
+      await renderHistogram(metric.histogram, defaultLabels, out, breathe);
+    } else {
+      await renderValues(await metric.snapshot, defaultLabels, out, breathe);
+    }
     if (breathe.due()) await breathe.now();
   }
   out.push('\n');
@@ -82,6 +88,23 @@ class Breather {
     this.out.flush();
     await this.slicer.pause();
   }
+}
+
+/** A metric whose collection has started: a histogram read directly, or any metric's `get()`. */
+type Prepared =
+  | { readonly histogram: HistogramState; readonly collected: Promise<void> }
+  | { readonly histogram?: undefined; readonly snapshot: Promise<MetricSnapshot> };
+
+function prepare(metric: Metric<string>): Prepared {
+  const histogram = asPlainHistogram(metric);
+  const pending = histogram !== undefined ? runCollect(histogram) : collectValues(metric);
+  // A rejection surfaces when the loop reaches this metric; until then, keep it handled.
+  pending.catch(() => undefined);
+  return histogram !== undefined ? { histogram, collected: pending as Promise<void> } : { snapshot: pending as Promise<MetricSnapshot> };
+}
+
+async function runCollect(histogram: HistogramState): Promise<void> {
+  if (histogram.collect !== undefined) await histogram.collect();
 }
 
 /** The registry's default labels, `null` when there are none, `undefined` when unreadable. */
@@ -117,7 +140,6 @@ function header(name: string, help: string, type: string): string {
 
 /** Reads the histogram's children directly: one label string per child, shared by its buckets. */
 async function renderHistogram(histogram: HistogramState, defaultLabels: Labels | null, out: TextBuffer, breathe: Breather): Promise<void> {
-  if (histogram.collect !== undefined) await histogram.collect();
   const name = escapeText(histogram.name);
   const bounds = histogram.upperBounds;
   const bucketPrefixes = bounds.map((bound) => `\n${histogram.name}_bucket{le="${bound}"`);

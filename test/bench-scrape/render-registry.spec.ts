@@ -79,6 +79,38 @@ describe('renderRegistry', () => {
     assert.equal(actual.split('\n').filter((line) => line.startsWith('nestjs_')).length, 1250 * (BUCKETS.length + 3));
   });
 
+  it('starts every collect() before awaiting any, as prom-client does', async () => {
+    const events: string[] = [];
+    const registry = new Registry();
+    for (const i of [0, 1, 2]) {
+      new Gauge({
+        name: `slow_${i}`,
+        help: 'async collect',
+        registers: [registry],
+        async collect() {
+          events.push(`start ${i}`);
+          for (let turn = 0; turn < 3; turn++) await Promise.resolve();
+          this.set(i);
+          events.push(`end ${i}`);
+        },
+      });
+    }
+    new Histogram({ name: 'slow_histogram', help: 'async collect', registers: [registry],
+      async collect() { events.push('start h'); await Promise.resolve(); events.push('end h'); } });
+    const body = await renderRegistry(registry);
+    assert.deepEqual(events.slice(0, 4), ['start 0', 'start 1', 'start 2', 'start h']);
+    assert.match(body, /^slow_2 2$/m);
+  });
+
+  it('rejects with the error of a failing collect(), like registry.metrics()', async () => {
+    const registry = new Registry();
+    new Gauge({ name: 'fine', help: 'ok', registers: [registry] }).set(1);
+    new Gauge({ name: 'broken', help: 'fails', registers: [registry], async collect() { throw new Error('collect failed'); } });
+    new Histogram({ name: 'broken_histogram', help: 'fails', registers: [registry], collect() { throw new Error('histogram collect failed'); } });
+    await assert.rejects(registry.metrics(), /collect failed/);
+    await assert.rejects(renderRegistry(registry), /collect failed/);
+  });
+
   it('hands OpenMetrics registries to prom-client unchanged', async () => {
     const registry = new Registry<OpenMetricsContentType>();
     registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
