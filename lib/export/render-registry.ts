@@ -50,13 +50,17 @@ interface MetricSnapshot {
  * @example const body = await renderRegistry(register);
  */
 export async function renderRegistry(registry: Registry<RegistryContentType>, options: RenderRegistryOptions = {}): Promise<string> {
+  const sliceMs = options.sliceMs ?? 5;
+  if (typeof sliceMs !== 'number' || !(sliceMs >= 0) || !Number.isFinite(sliceMs)) {
+    throw new RangeError(`renderRegistry: option \`sliceMs\` is ${String(sliceMs)}; accepted: a finite number of milliseconds >= 0`);
+  }
   const defaultLabels = readDefaultLabels(registry);
   if (registry.contentType !== Registry.PROMETHEUS_CONTENT_TYPE || defaultLabels === undefined) return registry.metrics();
   // Like prom-client, start every metric's collection at once (in registry order), so slow async
   // `collect()` callbacks overlap; then render them one by one.
   const prepared = (registry.getMetricsAsArray() as unknown as Metric<string>[]).map(prepare);
   const out = new TextBuffer();
-  const breathe = new Breather(options.sliceMs ?? 5, out);
+  const breathe = new Breather(sliceMs, out);
   for (const metric of prepared) {
     if (!out.isEmpty) out.push('\n\n');
     if (metric.histogram !== undefined) {

@@ -111,6 +111,11 @@ describe('renderRegistry', () => {
     await assert.rejects(renderRegistry(registry), /collect failed/);
   });
 
+  it('rejects a bad sliceMs, naming the option and what it accepts', async () => {
+    await assert.rejects(renderRegistry(new Registry(), { sliceMs: -1 }), /option `sliceMs` is -1; accepted: a finite number of milliseconds >= 0/);
+    await assert.rejects(renderRegistry(new Registry(), { sliceMs: Number.NaN }), /`sliceMs` is NaN/);
+  });
+
   it('hands OpenMetrics registries to prom-client unchanged', async () => {
     const registry = new Registry<OpenMetricsContentType>();
     registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
