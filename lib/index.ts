@@ -16,6 +16,7 @@ export { resolvePrometheusConfig } from './config/resolve-prometheus-config.js';
 export { DEFAULT_LATENCY_BUCKETS } from './config/prometheus-defaults.js';
 export { MetricsController } from './controller/metrics.controller.js';
 export { MetricsExpositionService, type MetricsExposition } from './export/metrics-exposition.service.js';
+export { renderRegistry, type RenderRegistryOptions } from './export/render-registry.js';
 export { InjectMetric } from './metrics/inject-metric.decorator.js';
 export { getMetricToken } from './metrics/metric-token.js';
 export { makeCounterProvider, makeGaugeProvider, makeHistogramProvider, makeSummaryProvider } from './metrics/metric.providers.js';
