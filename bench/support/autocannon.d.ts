@@ -31,6 +31,8 @@ declare module 'autocannon' {
     readonly timeout?: number;
     /** How often (ms) autocannon samples and checks whether to stop; default 1000, so durations round up to whole seconds. */
     readonly sampleInt?: number;
+    /** Per-request setup, e.g. a distinct path for every request. */
+    readonly requests?: ReadonlyArray<{ readonly setupRequest?: (request: { path: string }) => { path: string } }>;
   }
   export default function autocannon(options: AutocannonOptions): Promise<AutocannonResult>;
 }

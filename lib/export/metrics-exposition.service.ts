@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Registry } from 'prom-client';
 import { MultiprocessMetricsService } from '../multiprocess/multiprocess-metrics.service.js';
 import { PROMETHEUS_REGISTRY } from '../prometheus.constants.js';
+import { renderRegistry } from './render-registry.js';
 
 /** One rendering of the registry: body and the content type to send it with. */
 export interface MetricsExposition {
@@ -12,7 +13,8 @@ export interface MetricsExposition {
 /**
  * Renders what a scrape returns. The `/metrics` controller and the standalone port both go
  * through it, so they always serve the same exposition: the registry, or with `multiprocessDir`
- * the aggregate of every process sharing the directory.
+ * the aggregate of every process sharing the directory. Rendering goes through `renderRegistry`:
+ * the same bytes as `registry.metrics()`, faster, in slices that let requests run in between.
  */
 @Injectable()
 export class MetricsExpositionService {
@@ -23,6 +25,6 @@ export class MetricsExpositionService {
 
   async render(): Promise<MetricsExposition> {
     const registry = this.multiprocess.enabled ? await this.multiprocess.aggregate() : this.registry;
-    return { contentType: this.registry.contentType, body: await registry.metrics() };
+    return { contentType: this.registry.contentType, body: await renderRegistry(registry) };
   }
 }
