@@ -18,7 +18,7 @@ class ItemsController {
 @Module({ controllers: [ItemsController] })
 class BareModule {}
 
-@Module({ imports: [PrometheusModule.forRoot({})], controllers: [ItemsController] })
+@Module({ imports: [PrometheusModule.forRoot()], controllers: [ItemsController] })
 class MetricsModule {}
 
 @Module({ imports: [PrometheusModule.forRoot({ defaultMetrics: false })], controllers: [ItemsController] })

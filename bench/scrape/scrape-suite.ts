@@ -89,8 +89,8 @@ export async function runScrapeSuite(options: ScrapeSuiteOptions, log: (line: st
     await loadRound(server, { path: ITEM_PATH, amount: 2000, connections: options.connections });
     const phases = [
       { name: 'no scrapes', path: undefined },
-      { name: '`/metrics` (prom-client `registry.metrics()`) once a second', path: '/metrics' },
-      { name: '`/metrics-sliced` (`renderRegistry()`) once a second', path: '/metrics-sliced' },
+      { name: '`/metrics-prom-client` (prom-client `registry.metrics()`) once a second', path: '/metrics-prom-client' },
+      { name: '`/metrics` (the package: `renderRegistry()`) once a second', path: '/metrics' },
     ];
     const results = phases.map(() => [] as { load: RoundResult; scrapes?: ScrapeLog }[]);
     for (let round = 0; round < options.stallRounds; round++) {

@@ -34,12 +34,12 @@ async function variantModule(variant: Exclude<VariantName, 'raw'>): Promise<Type
   if (variant !== 'nest-prometheus') return appModule([]);
   const { PrometheusModule } = await import('nest-prometheus');
   const seeded = Number(process.env.BENCH_SEED_SERIES ?? 0);
-  if (seeded === 0) return appModule([PrometheusModule.forRoot({})]);
+  if (seeded === 0) return appModule([PrometheusModule.forRoot()]);
   const { register } = await import('prom-client');
   const { seedHistogramSeries } = await import('./seed-series.js');
-  const { SlicedMetricsController } = await import('./sliced-metrics.controller.js');
+  const { PromClientMetricsController } = await import('./prom-client-metrics.controller.js');
   seedHistogramSeries(register, seeded);
-  return appModule([PrometheusModule.forRoot({})], [SlicedMetricsController]);
+  return appModule([PrometheusModule.forRoot()], [PromClientMetricsController]);
 }
 
 async function startNest(variant: Exclude<VariantName, 'raw'>, adapter: AdapterName): Promise<INestApplication> {

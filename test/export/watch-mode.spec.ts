@@ -2,12 +2,17 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { detectWatchMode } from 'nest-prometheus';
 import { Child, cleanEnv, fixture, freePorts } from '../fixtures/child-process.js';
 
 const NEST_APP = fixture('export-app.js');
+const require = createRequire(import.meta.url);
+/** The real watchers' entry points, from devDependencies. */
+const NODEMON = require.resolve('nodemon/bin/nodemon.js');
+const TSX = join(dirname(require.resolve('tsx/package.json')), 'dist/cli.mjs');
 const APP = fixture('plain-exporter.js');
 
 describe('detectWatchMode (command lines as the watchers leave them)', () => {
@@ -53,9 +58,10 @@ describe('watch-mode refusal with real watcher processes', { concurrency: 4 }, (
     rmSync(dir, { recursive: true, force: true });
   });
 
-  // Stand-ins for the watchers that are not installed here: real parent processes whose command
-  // lines are the ones the tools leave (a script named `nest`, `nodemon`, `tsx`), starting the app
-  // the way the tool does (`nest start` goes through `/bin/sh -c`).
+  // node --watch, nodemon and tsx watch run for real. @nestjs/cli is not a dependency (it would
+  // compile a project of its own): `nest start --watch` has a stand-in, a real parent process whose
+  // command line is the one the tool leaves, starting the app through `/bin/sh -c` as the tool does.
+  // The `nodemon` and `tsx` stand-ins stay as a second check of the command-line rule.
   const viaShell = `require('node:child_process').spawn('/bin/sh', ['-c', JSON.stringify(process.execPath) + ' ' + JSON.stringify(process.argv.at(-1))], { stdio: 'inherit' }).on('exit', (c) => process.exit(c ?? 1));`;
   const direct = `require('node:child_process').spawn(process.execPath, [process.argv.at(-1)], { stdio: 'inherit' }).on('exit', (c) => process.exit(c ?? 1));`;
   writeFileSync(join(dir, 'nest'), viaShell);
@@ -65,6 +71,8 @@ describe('watch-mode refusal with real watcher processes', { concurrency: 4 }, (
   const cases: Array<{ name: string; args: string[]; watcher?: string }> = [
     { name: 'node --watch (the real tool), Nest app', args: ['--watch', NEST_APP], watcher: 'node --watch' },
     { name: 'node --watch (the real tool), standalone', args: ['--watch', APP], watcher: 'node --watch' },
+    { name: 'nodemon (the real tool)', args: [NODEMON, '--quiet', '--watch', dir, APP], watcher: 'nodemon' },
+    { name: 'tsx watch (the real tool)', args: [TSX, 'watch', '--clear-screen=false', APP], watcher: 'tsx watch' },
     { name: 'nest start --watch', args: [join(dir, 'nest'), 'start', '--watch', APP], watcher: 'nest start --watch' },
     { name: 'nodemon', args: [join(dir, 'nodemon'), APP], watcher: 'nodemon' },
     { name: 'tsx watch', args: [join(dir, 'tsx'), 'watch', APP], watcher: 'tsx watch' },
