@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { builtinModules } from 'node:module';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  peerDependencies: Record<string, string>;
+  dependencies?: Record<string, string>;
+};
+
+function files(dir: string, suffix: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? files(path, suffix) : name.endsWith(suffix) ? [path] : [];
+  });
+}
+
+/** Bare specifiers of static and dynamic imports in a compiled file. */
+function importsOf(source: string): string[] {
+  return [...source.matchAll(/(?:from\s+|import\s*\()\s*'([^'.][^']*)'/g)].map((m) => m[1]!);
+}
+
+function packageName(specifier: string): string {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]!;
+}
+
+describe('package manifest', () => {
+  const allowed = new Set([...Object.keys(manifest.peerDependencies), ...Object.keys(manifest.dependencies ?? {})]);
+
+  it('every package the build imports is a declared peer dependency (or a Node built-in)', () => {
+    const undeclared = new Set<string>();
+    for (const file of files(join(ROOT, 'dist'), '.js')) {
+      for (const specifier of importsOf(readFileSync(file, 'utf8'))) {
+        if (specifier.startsWith('node:') || builtinModules.includes(specifier)) continue;
+        if (!allowed.has(packageName(specifier))) undeclared.add(`${packageName(specifier)} (${file.slice(ROOT.length + 1)})`);
+      }
+    }
+    assert.deepEqual([...undeclared], []);
+  });
+
+  it('the public type declarations name no optional integration (an app without it still type-checks)', () => {
+    const leaked = new Set<string>();
+    for (const file of files(join(ROOT, 'dist'), '.d.ts')) {
+      for (const specifier of importsOf(readFileSync(file, 'utf8'))) {
+        const name = packageName(specifier);
+        if (!specifier.startsWith('node:') && !allowed.has(name)) leaked.add(`${name} (${file.slice(ROOT.length + 1)})`);
+      }
+    }
+    assert.deepEqual([...leaked], []);
+  });
+
+  it('has no runtime dependencies: everything it needs comes from the app (peers)', () => {
+    assert.deepEqual(Object.keys(manifest.dependencies ?? {}), []);
+    assert.deepEqual(Object.keys(manifest.peerDependencies).sort(), ['@nestjs/common', '@nestjs/core', 'prom-client', 'reflect-metadata', 'rxjs']);
+  });
+});
