@@ -14,7 +14,7 @@ import { ADAPTERS, type StartedApp } from '../support/adapters.js';
 import { promlint } from '../support/promlint.js';
 import { delta } from './support/diff.js';
 import { snapshot } from './support/metric-values.js';
-import { startHttpApp } from './support/start-http-app.js';
+import { startApp as startHttpApp } from '../support/adapters.js';
 
 const P = 'nestjs_http_';
 

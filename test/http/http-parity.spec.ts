@@ -8,7 +8,7 @@ import { delta } from './support/diff.js';
 import { hanging, httpTestModule, loadHandlebars, useTemplates } from './support/http-test-app.js';
 import { hammer } from './support/hammer.js';
 import { snapshot, waitFor } from './support/metric-values.js';
-import { startHttpApp } from './support/start-http-app.js';
+import { startApp as startHttpApp } from '../support/adapters.js';
 
 const P = 'nestjs_http_';
 

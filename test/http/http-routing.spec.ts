@@ -7,7 +7,7 @@ import { Registry } from 'prom-client';
 import { ADAPTERS, type AdapterName, type StartedApp } from '../support/adapters.js';
 import { delta } from './support/diff.js';
 import { snapshot } from './support/metric-values.js';
-import { startHttpApp } from './support/start-http-app.js';
+import { startApp as startHttpApp } from '../support/adapters.js';
 
 const P = 'nestjs_http_';
 

@@ -11,7 +11,7 @@ import { ADAPTERS, type StartedApp } from '../support/adapters.js';
 import { delta } from './support/diff.js';
 import { httpTestModule } from './support/http-test-app.js';
 import { snapshot } from './support/metric-values.js';
-import { startHttpApp } from './support/start-http-app.js';
+import { startApp as startHttpApp } from '../support/adapters.js';
 
 const P = 'nestjs_http_';
 
