@@ -56,6 +56,13 @@ function withExtra(store: HttpMetricsStore, labels: Labels, series: ViewSeries):
   return all;
 }
 
+/** Requests of the view series `keep` accepts (a series with status `''` had no response). */
+function sumViews(store: HttpMetricsStore, keep: (s: ViewSeries) => boolean): number {
+  let total = 0;
+  for (const series of store.views.values()) if (keep(series)) total += series.count;
+  return total;
+}
+
 function latencyByViewMethod(store: HttpMetricsStore, name: string): SampleValue[] {
   const groups = new Map<string, { labels: Labels; counts: BucketCounts }>();
   for (const series of store.views.values()) {
@@ -84,13 +91,13 @@ export const HTTP_METRIC_FAMILIES: ReadonlyArray<HttpMetricFamily> = Object.free
     name: 'nestjs_http_requests_before_middlewares_total',
     help: 'Requests that entered the HTTP stack, counted by the outermost hook.',
     type: 'counter',
-    read: (s) => single(s.requestsBefore),
+    read: (s) => single(sumViews(s, () => true)),
   },
   {
     name: 'nestjs_http_responses_before_middlewares_total',
     help: 'Responses that left the HTTP stack, counted by the outermost hook.',
     type: 'counter',
-    read: (s) => single(s.responsesBefore),
+    read: (s) => single(sumViews(s, (v) => v.status !== '')),
   },
   {
     name: 'nestjs_http_requests_latency_including_middlewares_seconds',
@@ -102,7 +109,7 @@ export const HTTP_METRIC_FAMILIES: ReadonlyArray<HttpMetricFamily> = Object.free
     name: 'nestjs_http_requests_unknown_latency_including_middlewares_total',
     help: 'Requests whose latency including middleware could not be measured (the client went away before the response was sent).',
     type: 'counter',
-    read: (s) => single(s.unknownLatencyBefore),
+    read: (s) => single(sumViews(s, (v) => v.status === '')),
   },
   {
     name: 'nestjs_http_requests_latency_seconds_by_view_method',
@@ -126,13 +133,13 @@ export const HTTP_METRIC_FAMILIES: ReadonlyArray<HttpMetricFamily> = Object.free
     name: 'nestjs_http_requests_total_by_method_total',
     help: 'Requests by HTTP method.',
     type: 'counter',
-    read: (s) => byLabel(s.byMethod, 'method'),
+    read: (s) => groupViews(s, (v) => ({ method: v.method }), (v) => v.count, false),
   },
   {
     name: 'nestjs_http_requests_total_by_transport_total',
     help: 'Requests by transport (http or https).',
     type: 'counter',
-    read: (s) => byLabel(s.byTransport, 'transport'),
+    read: (s) => groupViews(s, (v) => ({ transport: v.transport }), (v) => v.count, false),
   },
   {
     name: 'nestjs_http_requests_total_by_view_transport_method_total',

@@ -15,17 +15,12 @@ const RESERVED_LABELS = new Set(['view', 'method', 'status', 'transport', 'le'])
  * @internal
  */
 export class HttpMetricsStore {
-  requestsBefore = 0;
-  responsesBefore = 0;
-  unknownLatencyBefore = 0;
   unknownLatency = 0;
   ajax = 0;
   streaming = 0;
   readonly latencyBefore: BucketCounts;
   readonly requestBody: BucketCounts;
   readonly responseBody: BucketCounts;
-  readonly byMethod = new Map<string, number>();
-  readonly byTransport = new Map<string, number>();
   readonly byTemplate = new Map<string, number>();
   readonly byCharset = new Map<string, number>();
   readonly exceptionsByType = new Map<string, number>();
@@ -47,19 +42,15 @@ export class HttpMetricsStore {
     return Array.from(this.latencyBounds);
   }
 
+  /**
+   * Counts one finished (or abandoned) request. Every request lands in exactly one `ViewSeries`,
+   * so the counts by method, by transport, requests and responses are not kept here: the
+   * collectors sum the view series at scrape time.
+   */
   record(o: HttpObservation): void {
-    this.requestsBefore++;
-    increment(this.byMethod, o.method);
-    increment(this.byTransport, o.transport);
     if (o.ajax) this.ajax++;
     this.requestBody.observe(o.requestBytes);
-
-    if (o.latency >= 0) {
-      this.responsesBefore++;
-      this.latencyBefore.observe(o.latency);
-    } else {
-      this.unknownLatencyBefore++;
-    }
+    if (o.latency >= 0) this.latencyBefore.observe(o.latency);
     if (o.status !== '') {
       if (o.streaming) this.streaming++;
       else if (o.responseBytes >= 0) this.responseBody.observe(o.responseBytes);
@@ -84,12 +75,11 @@ export class HttpMetricsStore {
   }
 
   reset(): void {
-    this.requestsBefore = this.responsesBefore = this.unknownLatencyBefore = this.unknownLatency = 0;
-    this.ajax = this.streaming = 0;
+    this.unknownLatency = this.ajax = this.streaming = 0;
     this.latencyBefore.reset();
     this.requestBody.reset();
     this.responseBody.reset();
-    for (const map of [this.byMethod, this.byTransport, this.byTemplate, this.byCharset, this.exceptionsByType, this.views]) map.clear();
+    for (const map of [this.byTemplate, this.byCharset, this.exceptionsByType, this.views]) map.clear();
   }
 
   private validExtraLabels(labels: Readonly<Record<string, string>>): Readonly<Record<string, string>> | undefined {
