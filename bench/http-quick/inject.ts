@@ -4,19 +4,12 @@
 // picture, so what differs between the two is the instrumentation.
 // Usage: node build/bench/http-quick/inject.js [rounds=7] [requests=20000]
 import 'reflect-metadata';
-import { Controller, Get, Module, Param, type Type } from '@nestjs/common';
+import { Module, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { PrometheusModule } from 'nest-prometheus';
+import { ItemsController } from '../server/items.controller.js';
 import { Registry } from 'prom-client';
-
-@Controller('items')
-class ItemsController {
-  @Get(':id')
-  getOne(@Param('id') id: string): { id: string; name: string } {
-    return { id, name: 'item' };
-  }
-}
 
 @Module({ controllers: [ItemsController] })
 class BareModule {}

@@ -1,19 +1,12 @@
-// One Nest app for the quick HTTP overhead check: `node server.js <express|fastify> <bare|metrics>`.
+// The server profile.ts measures: `node server.js <express|fastify> <bare|metrics|http-only>`.
 // Reports its port over IPC and answers 'cpu' messages with its process CPU time.
 import 'reflect-metadata';
-import { Controller, Get, Module, Param, type Type } from '@nestjs/common';
+import { Module, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { PrometheusModule } from 'nest-prometheus';
-
-@Controller('items')
-class ItemsController {
-  @Get(':id')
-  getOne(@Param('id') id: string): { id: string; name: string } {
-    return { id, name: 'item' };
-  }
-}
+import { ItemsController } from '../server/items.controller.js';
 
 @Module({ controllers: [ItemsController] })
 class BareModule {}
