@@ -1,4 +1,4 @@
-// `npm run test:runners`: runs the plain-ESM suites of `nest-prometheus/testing` under Node's test
+// `npm test` (through scripts/run-tests.mjs): runs the plain-ESM suites of `nest-prometheus/testing` under Node's test
 // runner, Jest (native ESM) and Vitest, one after the other, and fails if any of them fails. Each run
 // is told which runner it is in (EXPECTED_RUNNER), and the suite checks it really ran there.
 import { spawnSync } from 'node:child_process';

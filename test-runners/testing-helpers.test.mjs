@@ -1,5 +1,5 @@
 // One plain-ESM suite for the `nest-prometheus/testing` helpers, run unchanged under Jest, Vitest
-// and Node's test runner (`npm run test:runners`): it uses the runner's `describe`/`it` globals when
+// and Node's test runner (`npm test` (through scripts/run-tests.mjs)): it uses the runner's `describe`/`it` globals when
 // there are some (Jest; Vitest with `globals: true`), else `node:test`, and asserts with node:assert
 // only. Build first (`npm run build`): it imports the package by its name, from dist/.
 import assert, { AssertionError } from 'node:assert/strict';
