@@ -2,8 +2,10 @@ import { register as globalRegistry, Registry } from 'prom-client';
 import type {
   HttpMetricsOptions,
   MetricsExportOptions,
+  PrometheusModuleExtras,
   PrometheusModuleOptions,
 } from '../interfaces/prometheus-options.interface.js';
+import { checkOptionKeys } from './check-option-keys.js';
 import { parseAddress } from './parsers/parse-address.js';
 import { parseBoolean } from './parsers/parse-boolean.js';
 import { parseBuckets } from './parsers/parse-buckets.js';
@@ -22,6 +24,8 @@ const OPTION_KEYS: ReadonlyArray<keyof PrometheusModuleOptions> = [
 ];
 const HTTP_KEYS: ReadonlyArray<keyof HttpMetricsOptions> = ['viewLabel', 'exclude'];
 const EXPORT_KEYS: ReadonlyArray<keyof MetricsExportOptions> = ['port', 'portRange', 'address', 'token'];
+/** Read when the module is declared; only an async factory can put them among the options. */
+const DECLARATION_KEYS: ReadonlyArray<keyof PrometheusModuleExtras> = ['controller', 'isGlobal'];
 
 /**
  * Turns raw module options into the configuration every part of the module reads:
@@ -42,7 +46,15 @@ export function resolvePrometheusConfig(
     return undefined;
   };
 
-  checkKeys(options, OPTION_KEYS, '', problems);
+  for (const key of DECLARATION_KEYS) {
+    if (key in options) {
+      problems.push(
+        `option \`${key}\` was returned by an async options factory, where it is too late to take effect; ` +
+          `pass it to forRootAsync({ ${key}, useFactory, … }) beside the factory`,
+      );
+    }
+  }
+  checkOptionKeys(options, OPTION_KEYS, '', problems, DECLARATION_KEYS);
   const registry = resolveRegistry(options.registry, problems);
   const namespace = read({ option: 'namespace', env: ['PROMETHEUS_METRIC_NAMESPACE'] }, options.namespace, parseNamespace) ?? '';
   const latencyBuckets =
@@ -88,7 +100,7 @@ function resolveHttp(option: unknown, read: Reader, problems: string[]): Resolve
   if (!isObject) return Object.freeze({ viewLabel: DEFAULT_VIEW_LABEL, exclude: Object.freeze([]) });
 
   const http = option as HttpMetricsOptions;
-  checkKeys(http, HTTP_KEYS, 'http.', problems);
+  checkOptionKeys(http, HTTP_KEYS, 'http.', problems);
   let viewLabel = DEFAULT_VIEW_LABEL;
   if (http.viewLabel !== undefined) {
     if (VIEW_LABEL_MODES.includes(http.viewLabel)) viewLabel = http.viewLabel;
@@ -108,7 +120,7 @@ function resolveExport(option: MetricsExportOptions | undefined, read: Reader, p
     problems.push(describeProblem({ name: 'option `export`', value: exp }, 'an object { port, portRange, address, token }'));
     return Object.freeze({});
   }
-  checkKeys(exp, EXPORT_KEYS, 'export.', problems);
+  checkOptionKeys(exp, EXPORT_KEYS, 'export.', problems);
   // port and portRange are one choice: an explicit option for either one wins over both variables.
   const explicit = exp.port !== undefined || exp.portRange !== undefined;
   const portEnv = explicit ? [] : ['PROMETHEUS_METRICS_EXPORT_PORT'];
@@ -131,17 +143,4 @@ function resolveDefaultMetrics(option: unknown, problems: string[]): PrometheusC
   }
   problems.push(describeProblem({ name: 'option `defaultMetrics`', value: option }, 'true, false or a prom-client DefaultMetricsCollectorConfiguration object'));
   return false;
-}
-
-function checkKeys(value: object, known: ReadonlyArray<string>, prefix: string, problems: string[]): void {
-  for (const key of Object.keys(value)) {
-    if (prefix === '' && (key === 'controller' || key === 'isGlobal')) {
-      problems.push(
-        `option \`${key}\` was returned by an async options factory, where it is too late to take effect; ` +
-          `pass it to forRootAsync({ ${key}, useFactory, … }) beside the factory`,
-      );
-    } else if (!known.includes(key)) {
-      problems.push(`option \`${prefix}${key}\` is unknown; accepted options: ${known.map((k) => prefix + k).join(', ')}`);
-    }
-  }
 }

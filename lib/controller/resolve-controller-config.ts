@@ -1,3 +1,4 @@
+import { checkOptionKeys } from '../config/check-option-keys.js';
 import { PrometheusConfigError } from '../config/prometheus-config.error.js';
 import type { ResolvedControllerConfig } from '../config/prometheus-config.interface.js';
 import { DEFAULT_CONTROLLER_PATH } from '../config/prometheus-defaults.js';
@@ -17,9 +18,7 @@ export function resolveControllerConfig(options: MetricsControllerOptions | unde
   if (typeof value !== 'object' || value === null) {
     throw new PrometheusConfigError([describeProblem({ name: 'option `controller`', value }, 'false or { path, guards, decorators }')]);
   }
-  for (const key of Object.keys(value)) {
-    if (!KEYS.includes(key)) problems.push(`option \`controller.${key}\` is unknown; accepted options: ${KEYS.map((k) => `controller.${k}`).join(', ')}`);
-  }
+  checkOptionKeys(value, KEYS, 'controller.', problems);
   const path = (value.path ?? DEFAULT_CONTROLLER_PATH).replace(/^\/+|\/+$/g, '');
   if (typeof value.path !== 'undefined' && (typeof value.path !== 'string' || !PATH.test(path))) {
     problems.push(describeProblem({ name: 'option `controller.path`', value: value.path }, 'a non-empty URL path such as "metrics" or "internal/metrics"'));

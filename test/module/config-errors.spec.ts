@@ -116,6 +116,7 @@ describe('configuration errors name the setting, the value and what is accepted'
   it('controller options are checked when the module is declared', () => {
     assert.throws(() => PrometheusModule.forRoot({ controller: { path: 'has space' } }), /option `controller\.path` is "has space"; expected a non-empty URL path/);
     assert.throws(() => PrometheusModule.forRoot({ controller: { guards: ['x' as never] } }), /option `controller\.guards`.*expected an array of guard classes or instances/);
+    assert.throws(() => PrometheusModule.forRoot({ controller: { pth: 'x' } as never }), /option `controller\.pth` is unknown; accepted options: controller\.path, controller\.guards, controller\.decorators/);
   });
 
   it('a Nest app with an invalid environment variable fails at startup with the message', async () => {
