@@ -1,4 +1,5 @@
 import { ConfigurableModuleBuilder, type DynamicModule } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { prometheusConfigProvider } from './config/prometheus-config.provider.js';
 import { createMetricsController } from './controller/create-metrics-controller.js';
 import { MetricsExpositionService } from './export/metrics-exposition.service.js';
@@ -17,6 +18,8 @@ function assemble(definition: DynamicModule, extras: PrometheusModuleExtras): Dy
   return {
     ...definition,
     global: extras.isGlobal ?? true,
+    // Integrations (database, cache, migrations, models) find the app's DataSources and cache managers here.
+    imports: [...(definition.imports ?? []), DiscoveryModule],
     providers: [
       ...(definition.providers ?? []),
       prometheusConfigProvider,

@@ -36,6 +36,10 @@ export interface PrometheusConfig {
   readonly http: ResolvedHttpConfig | false;
   readonly export: ResolvedExportConfig;
   readonly multiprocessDir?: string;
+  /** Database metrics (§4.3) for the drivers and ORMs the app uses. */
+  readonly database: boolean;
+  /** Cache metrics (§4.4) for the app's cache manager. */
+  readonly cache: boolean;
   readonly exportMigrations: boolean;
   /** `false`, or the collector configuration to pass to `collectDefaultMetrics`. */
   readonly defaultMetrics: false | Exclude<DefaultMetricsOption, boolean>;

@@ -20,7 +20,8 @@ import { DEFAULT_LATENCY_BUCKETS, DEFAULT_VIEW_LABEL, VIEW_LABEL_MODES } from '.
 import { describeProblem, readSetting, type Setting } from './setting-source.js';
 
 const OPTION_KEYS: ReadonlyArray<keyof PrometheusModuleOptions> = [
-  'registry', 'namespace', 'latencyBuckets', 'http', 'export', 'multiprocessDir', 'exportMigrations', 'defaultMetrics',
+  'registry', 'namespace', 'latencyBuckets', 'http', 'export', 'multiprocessDir', 'database', 'cache', 'exportMigrations',
+  'defaultMetrics',
 ];
 const HTTP_KEYS: ReadonlyArray<keyof HttpMetricsOptions> = ['viewLabel', 'exclude'];
 const EXPORT_KEYS: ReadonlyArray<keyof MetricsExportOptions> = ['port', 'portRange', 'address', 'token'];
@@ -67,6 +68,8 @@ export function resolvePrometheusConfig(
     options.multiprocessDir,
     parseNonEmptyString,
   );
+  const database = read({ option: 'database', env: ['PROMETHEUS_DB_METRICS'] }, options.database, parseBoolean) ?? true;
+  const cache = read({ option: 'cache', env: ['PROMETHEUS_CACHE_METRICS'] }, options.cache, parseBoolean) ?? true;
   const exportMigrations =
     read({ option: 'exportMigrations', env: ['PROMETHEUS_EXPORT_MIGRATIONS'] }, options.exportMigrations, parseBoolean) ?? false;
   const defaultMetrics = resolveDefaultMetrics(options.defaultMetrics, problems);
@@ -79,6 +82,8 @@ export function resolvePrometheusConfig(
     http,
     export: exportConfig,
     multiprocessDir,
+    database,
+    cache,
     exportMigrations,
     defaultMetrics,
   });

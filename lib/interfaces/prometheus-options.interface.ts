@@ -62,6 +62,10 @@ export interface PrometheusModuleOptions {
   export?: MetricsExportOptions;
   /** Directory shared by worker processes whose metrics are aggregated (`PROMETHEUS_MULTIPROC_DIR`). */
   multiprocessDir?: string;
+  /** Database metrics for every supported driver or ORM the app uses (`PROMETHEUS_DB_METRICS`). @default true */
+  database?: boolean;
+  /** Cache metrics for the app's cache manager (`PROMETHEUS_CACHE_METRICS`). @default true */
+  cache?: boolean;
   /** Export migration gauges (`PROMETHEUS_EXPORT_MIGRATIONS`). @default false */
   exportMigrations?: boolean;
   /** prom-client default Node.js process metrics. @default true */

@@ -37,6 +37,8 @@ describe('configuration errors name the setting, the value and what is accepted'
     ['http not boolean', { http: 'yes please' }, /option `http` is "yes please"; expected true or false/],
     ['viewLabel', { http: { viewLabel: 'url' } }, /option `http\.viewLabel` is "url"; expected "handler" or "route"/],
     ['exclude', { http: { exclude: [42] } }, /option `http\.exclude` is \[42\]; expected an array of path strings and RegExps/],
+    ['database', { database: 'sometimes' }, /option `database` is "sometimes"; expected true or false/],
+    ['cache', { cache: 2 }, /option `cache` is 2; expected true or false/],
     ['exportMigrations', { exportMigrations: 'maybe' }, /option `exportMigrations` is "maybe"; expected true or false/],
     ['multiprocessDir', { multiprocessDir: '' }, /option `multiprocessDir` is ""; expected a non-empty string/],
     ['registry', { registry: {} }, /option `registry` is \{\}; expected a prom-client Registry/],
@@ -59,6 +61,8 @@ describe('configuration errors name the setting, the value and what is accepted'
     ['PROMETHEUS_LATENCY_BUCKETS', '0.1,fast', /environment variable PROMETHEUS_LATENCY_BUCKETS is "0\.1,fast"; expected a non-empty, strictly increasing/],
     ['PROMETHEUS_METRIC_NAMESPACE', 'my app', /environment variable PROMETHEUS_METRIC_NAMESPACE is "my app"; expected empty or a metric-name prefix/],
     ['PROMETHEUS_HTTP_METRICS', 'nope', /environment variable PROMETHEUS_HTTP_METRICS is "nope"; expected true or false/],
+    ['PROMETHEUS_DB_METRICS', 'nope', /environment variable PROMETHEUS_DB_METRICS is "nope"; expected true or false/],
+    ['PROMETHEUS_CACHE_METRICS', 'nope', /environment variable PROMETHEUS_CACHE_METRICS is "nope"; expected true or false/],
     ['PROMETHEUS_EXPORT_MIGRATIONS', 'sometimes', /environment variable PROMETHEUS_EXPORT_MIGRATIONS is "sometimes"; expected true or false/],
   ];
   for (const [variable, value, expected] of envCases) {
@@ -86,6 +90,12 @@ describe('configuration errors name the setting, the value and what is accepted'
     assert.equal(defaults.namespace, '');
     assert.equal(defaults.latencyBuckets.length, 16);
     assert.equal(defaults.exportMigrations, false);
+    assert.equal(defaults.database, true);
+    assert.equal(defaults.cache, true);
+    const off = resolvePrometheusConfig({}, { PROMETHEUS_DB_METRICS: 'false', PROMETHEUS_CACHE_METRICS: '0' });
+    assert.equal(off.database, false);
+    assert.equal(off.cache, false);
+    assert.equal(resolvePrometheusConfig({ database: true, cache: true }, { PROMETHEUS_DB_METRICS: 'false', PROMETHEUS_CACHE_METRICS: '0' }).database, true);
     assert.deepEqual(defaults.export, { port: undefined, portRange: undefined, address: undefined, token: undefined });
   });
 
