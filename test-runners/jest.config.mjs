@@ -5,4 +5,6 @@ export default {
   testEnvironment: 'node',
   testMatch: ['<rootDir>/*.test.mjs'],
   transform: {},
+  // Tests start real Nest apps; on a shared, loaded CI machine that can exceed Jest's 5 s default.
+  testTimeout: 60_000,
 };

@@ -11,5 +11,9 @@ export default defineConfig({
     include: ['*.test.mjs'],
     globals: true,
     environment: 'node',
+    // Tests start real Nest apps; on a shared, loaded CI machine that can take far more than
+    // Vitest's 5 s default. A budget, not a timing assertion.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
   },
 });

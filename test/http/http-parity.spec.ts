@@ -5,7 +5,7 @@ import { Registry } from 'prom-client';
 import { ADAPTERS, type StartedApp } from '../support/adapters.js';
 import { promlint } from '../support/promlint.js';
 import { delta } from './support/diff.js';
-import { hanging, httpTestModule, loadHandlebars, useTemplates } from './support/http-test-app.js';
+import { hanging, httpTestModule, resetHanging, loadHandlebars, useTemplates } from './support/http-test-app.js';
 import { hammer } from './support/hammer.js';
 import { snapshot, waitFor } from './support/metric-values.js';
 import { startApp as startHttpApp } from '../support/adapters.js';
@@ -214,6 +214,7 @@ for (const adapter of ADAPTERS) {
     });
 
     it('survives a client that disconnects before the response, counting it as documented', async () => {
+      resetHanging();
       const s0 = await snapshot(registry);
       const controller = new AbortController();
       const pending = get('/hang', { signal: controller.signal }).catch((e: unknown) => e);

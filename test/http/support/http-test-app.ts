@@ -1,5 +1,5 @@
 import {
-  Body, Controller, Get, HttpException, Injectable, Module, Param, ParseIntPipe, Post, Render, Req, Res, StreamableFile, UseGuards, UseInterceptors,
+  Body, Controller, Get, HttpException, Injectable, Module, Param, ParseIntPipe, Post, Render, Res, StreamableFile, UseGuards, UseInterceptors,
   type CanActivate, type DynamicModule, type INestApplication, type NestInterceptor,
 } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -37,8 +37,18 @@ class DenyGuard implements CanActivate {
   }
 }
 
-/** Resolved by `GET /hang` once the handler has started, so a test knows when to disconnect. */
+/**
+ * Resolved by `GET /hang` once the handler has started (so a test knows when to disconnect) and
+ * once the client's connection has closed. Each test starts its own round with `resetHanging()`,
+ * so a round resolved by another adapter's test never satisfies the next one.
+ */
 export const hanging = { entered: deferred(), closed: deferred() };
+
+/** Starts a fresh round of `hanging`. */
+export function resetHanging(): void {
+  hanging.entered = deferred();
+  hanging.closed = deferred();
+}
 
 /** A promise and its resolver. */
 export function deferred(): { promise: Promise<void>; resolve: () => void } {
@@ -117,8 +127,10 @@ export class TestController {
   }
 
   @Get('hang')
-  async hang(@Req() req: { raw?: NodeJS.EventEmitter } & NodeJS.EventEmitter): Promise<{ late: true }> {
-    const raw = req.raw ?? req;
+  async hang(@Res({ passthrough: true }) res: { raw?: NodeJS.EventEmitter } & NodeJS.EventEmitter): Promise<{ late: true }> {
+    // The response's 'close' means the connection went away before an answer was sent. The request's
+    // own 'close' is no signal: on Fastify it fires as soon as the (empty) body has been read.
+    const raw = res.raw ?? res;
     const closed = new Promise<void>((resolve) => raw.once('close', () => resolve()));
     hanging.entered.resolve();
     await closed;
