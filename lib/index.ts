@@ -43,3 +43,5 @@ export { PrometheusEndpointThread, type PrometheusEndpointThreadOptions } from '
 export { SkipMetrics } from './http/skip-metrics.decorator.js';
 export { HttpMetricsInterceptor } from './http/http-metrics.interceptor.js';
 export { BODY_BYTES_BUCKETS, INVALID_METHOD, UNNAMED_VIEW } from './http/http.constants.js';
+export { MigrationMetricsService } from './migrations/migration-metrics.service.js';
+export { MonitorModel } from './models/monitor-model.decorator.js';
