@@ -13,6 +13,7 @@ import { DataSource, type DataSourceOptions, type Repository } from 'typeorm';
 import { ADAPTERS, startApp, type StartedApp } from '../support/adapters.js';
 import { checkService } from '../support/services.js';
 import { createTestDatabase } from '../migrations/pg-database.js';
+import { createMysqlTestDatabase } from './mysql-database.js';
 import { Bone, Dog, ENTITIES } from './model-fixtures.js';
 
 const INSERTS = 'nestjs_model_inserts_total';
@@ -46,6 +47,15 @@ const BACKENDS: ReadonlyArray<Backend> = [
     async prepare() {
       const db = await createTestDatabase('nestprom_models');
       return { options: { type: 'postgres', url: db.url() }, cleanup: () => db.drop() };
+    },
+  },
+  {
+    title: 'MariaDB (a database of its own)',
+    service: ['MariaDB', 3306],
+    bulkStatementRows: 3,
+    async prepare() {
+      const db = await createMysqlTestDatabase('nestprom_models');
+      return { options: { type: 'mysql', url: db.url }, cleanup: () => db.drop() };
     },
   },
 ];
