@@ -46,3 +46,4 @@ export { BODY_BYTES_BUCKETS, INVALID_METHOD, UNNAMED_VIEW } from './http/http.co
 export { MigrationMetricsService } from './migrations/migration-metrics.service.js';
 export { MonitorModel } from './models/monitor-model.decorator.js';
 export { prismaModelMetrics, type PrismaModelMetricsExtension, type PrismaModelMetricsOptions, type PrismaOperationParams } from './models/prisma-model-metrics.js';
+export { monitorPrismaMigrations, type PrismaMigrationsOptions } from './migrations/monitor-prisma-migrations.js';

@@ -1,16 +1,20 @@
+import { join, resolve } from 'node:path';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import type { PrometheusConfig } from '../config/prometheus-config.interface.js';
 import { findProviderInstances } from '../discovery/find-provider-instances.js';
-import { dataSourceName, isTypeOrmDataSource, type TypeOrmDataSourceLike } from '../discovery/is-typeorm-data-source.js';
+import { dataSourceName, isTypeOrmDataSource } from '../discovery/is-typeorm-data-source.js';
 import { PROMETHEUS_CONFIG } from '../prometheus.constants.js';
+import { isPrismaClient } from './prisma-client-like.js';
+import { prismaMigrationsSettings } from './monitor-prisma-migrations.js';
+import { readPrismaMigrations } from './read-prisma-migrations.js';
 import { ensureMigrationGauges, type MigrationSource } from './migration-gauges.js';
 import { MIGRATIONS_READ_TIMEOUT_MS, MIGRATIONS_RETRY_INTERVAL_MS } from './migration-metrics.constants.js';
 import { readTypeOrmMigrations, type MigrationCounts } from './read-typeorm-migrations.js';
 import { withTimeout } from './with-timeout.js';
 import { onMigrationRuns } from './wrap-migration-runs.js';
 
-/** One TypeORM DataSource's migration state. */
+/** One connection's migration state (a TypeORM DataSource or a Prisma client). */
 class ConnectionMigrations implements MigrationSource {
   private known?: MigrationCounts;
   private reading?: Promise<void>;
@@ -21,7 +25,7 @@ class ConnectionMigrations implements MigrationSource {
 
   constructor(
     readonly connection: string,
-    private readonly dataSource: TypeOrmDataSourceLike,
+    private readonly readCounts: () => Promise<MigrationCounts>,
     private readonly logger: Logger,
   ) {}
 
@@ -37,7 +41,7 @@ class ConnectionMigrations implements MigrationSource {
   /** Reads the table in the background; never rejects. */
   read(): Promise<void> {
     this.lastAttempt = Date.now();
-    const reading = withTimeout(readTypeOrmMigrations(this.dataSource), MIGRATIONS_READ_TIMEOUT_MS, 'reading the migrations table').then(
+    const reading = withTimeout(this.readCounts(), MIGRATIONS_READ_TIMEOUT_MS, 'reading the migrations table').then(
       (counts) => {
         this.known = counts;
       },
@@ -75,9 +79,10 @@ class ConnectionMigrations implements MigrationSource {
 
 /**
  * With `exportMigrations`: `nestjs_migrations_applied_total` and `nestjs_migrations_unapplied_total`
- * per TypeORM DataSource found among the app's providers. The first read starts at bootstrap in the
+ * per TypeORM DataSource and per Prisma client found among the app's providers (Prisma: the
+ * `_prisma_migrations` table against the migrations folder, see `monitorPrismaMigrations`). The first read starts at bootstrap in the
  * background (bootstrap never waits for the database); the gauges are absent until a read succeeds.
- * Values refresh after every `runMigrations()` / `undoLastMigration()` of the DataSource in this
+ * Values refresh after every `runMigrations()` / `undoLastMigration()` of a TypeORM DataSource in this
  * process (a scrape waits for that read), on {@link MigrationMetricsService.refresh}, and — while no
  * read has succeeded yet — on a scrape at most every 30 s.
  */
@@ -94,13 +99,22 @@ export class MigrationMetricsService implements OnApplicationBootstrap, OnApplic
 
   onApplicationBootstrap(): void {
     if (!this.config.exportMigrations) return;
-    const found = findProviderInstances(this.discovery, isTypeOrmDataSource);
-    if (found.length === 0) return;
+    const dataSources = findProviderInstances(this.discovery, isTypeOrmDataSource);
+    const prismaClients = findProviderInstances(this.discovery, isPrismaClient);
+    if (dataSources.length + prismaClients.length === 0) return;
     const gauges = ensureMigrationGauges(this.config.registry, this.config.namespace);
-    this.connections = found.map(({ token, instance }) => new ConnectionMigrations(dataSourceName(token, instance), instance, this.logger));
-    for (const [index, connection] of this.connections.entries()) {
+    for (const { token, instance } of dataSources) {
+      const connection = new ConnectionMigrations(dataSourceName(token, instance), () => readTypeOrmMigrations(instance), this.logger);
+      this.stops.push(onMigrationRuns(instance, () => connection.afterMigrationRun()));
+      this.connections.push(connection);
+    }
+    for (const { instance } of prismaClients) {
+      const settings = prismaMigrationsSettings(instance);
+      const dir = resolve(settings.migrationsDir ?? join('prisma', 'migrations'));
+      this.connections.push(new ConnectionMigrations(settings.connection ?? 'prisma', () => readPrismaMigrations(instance, dir), this.logger));
+    }
+    for (const connection of this.connections) {
       this.stops.push(gauges.add(connection));
-      this.stops.push(onMigrationRuns(found[index]!.instance, () => connection.afterMigrationRun()));
       void connection.read();
     }
   }
