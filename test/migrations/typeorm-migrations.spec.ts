@@ -174,6 +174,51 @@ describe('an unreachable database at startup (PostgreSQL behind a closed port)',
   });
 });
 
+describe('a database that accepts connections and never answers (PostgreSQL behind a stalled proxy)', async () => {
+  const skip = (await checkService('PostgreSQL', 5432)).skip;
+  const logger = new CapturingLogger();
+  let db: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
+  let proxy: Awaited<ReturnType<typeof startTcpProxy>> | undefined;
+  let dataSource: DataSource | undefined;
+  let app: Awaited<ReturnType<typeof NestFactory.create>> | undefined;
+  const registry = new Registry();
+  before(async () => {
+    if (skip) return;
+    db = await createTestDatabase('nestprom_migr_slow');
+    proxy = await startTcpProxy(5432);
+    dataSource = await new DataSource({ type: 'postgres', url: db.url(proxy.port), migrations: threeMigrations(suffix) }).initialize();
+    proxy.hold();
+    @Module({
+      imports: [PrometheusModule.forRoot({ registry, defaultMetrics: false, exportMigrations: true })],
+      providers: [{ provide: DataSource, useValue: dataSource }],
+    })
+    class SlowModule {}
+    app = await NestFactory.create(SlowModule, new ExpressAdapter(), { logger, abortOnError: false });
+    await app.listen(0, '127.0.0.1');
+  });
+  after(async () => {
+    await app?.close();
+    await proxy?.close();
+    await dataSource?.destroy().catch(() => undefined);
+    await db?.drop();
+  });
+
+  it('bootstrap and scrapes do not wait for it; the bounded read ends in one warning and no series', { skip }, async () => {
+    let readFinished = false;
+    const settled = app!.get(MigrationMetricsService).settled().then(() => (readFinished = true));
+    const { port } = app!.getHttpServer().address() as { port: number };
+    const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+    assert.equal(res.status, 200);
+    assert.doesNotMatch(await res.text(), /^nestjs_migrations_\w+\{/m);
+    assert.equal(readFinished, false, 'the app listened and answered while the read was still waiting for the database');
+    await settled;
+    const ours = logger.warnings.filter((w) => w.includes('migration gauges'));
+    assert.equal(ours.length, 1, logger.warnings.join('\n'));
+    assert.match(ours[0]!, /took longer than \d+ ms/);
+    assert.deepEqual(await getMetricsVector(APPLIED, registry), []);
+  });
+});
+
 describe('multi-process aggregate (two apps sharing multiprocessDir and one SQLite database)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'nest-prom-migr-mp-'));
   const apps: StartedApp[] = [];
