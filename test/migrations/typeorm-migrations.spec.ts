@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { Module, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { MigrationMetricsService, MultiprocessMetricsService, PrometheusModule } from 'nest-prometheus';
 import { getMetric, getMetricsVector } from 'nest-prometheus/testing';
 import { Registry } from 'prom-client';
@@ -216,6 +216,36 @@ describe('a database that accepts connections and never answers (PostgreSQL behi
     assert.equal(ours.length, 1, logger.warnings.join('\n'));
     assert.match(ours[0]!, /took longer than \d+ ms/);
     assert.deepEqual(await getMetricsVector(APPLIED, registry), []);
+  });
+});
+
+describe('two named DataSources and a namespace', () => {
+  let started: StartedApp | undefined;
+  after(async () => started?.close());
+
+  it('labels each with its @nestjs/typeorm name, under the namespaced names', async () => {
+    const main = threeMigrations(`main_${suffix}`);
+    const reports = threeMigrations(`rep_${suffix}`);
+    const mainOptions: DataSourceOptions = { type: 'better-sqlite3', database: join(scratch, 'main.sqlite') };
+    const reportsOptions: DataSourceOptions = { type: 'better-sqlite3', database: join(scratch, 'reports.sqlite') };
+    await runFirstTwo(mainOptions, main);
+    const registry = new Registry();
+    @Module({
+      imports: [
+        PrometheusModule.forRoot({ registry, defaultMetrics: false, exportMigrations: true, namespace: 'shop' }),
+        TypeOrmModule.forRoot({ ...mainOptions, migrations: main } as never),
+        TypeOrmModule.forRoot({ ...reportsOptions, name: 'reports', migrations: reports } as never),
+      ],
+    })
+    class NamedModule {}
+    started = await startApp(NamedModule, ADAPTERS[0]!);
+    await started.app.get(MigrationMetricsService).settled();
+    const byConnection = async (name: string) =>
+      Object.fromEntries((await getMetricsVector(name, registry)).map((s) => [s.labels.connection, s.value]));
+    assert.deepEqual(await byConnection(`shop_${APPLIED}`), { default: 2, reports: 0 });
+    assert.deepEqual(await byConnection(`shop_${UNAPPLIED}`), { default: 1, reports: 3 });
+    const reportsSource = started.app.get<DataSource>(getDataSourceToken('reports'));
+    assert.deepEqual(await reportsSource.query("SELECT name FROM sqlite_master WHERE name = 'migrations'"), [], 'reading never creates the migrations table');
   });
 });
 
