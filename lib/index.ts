@@ -43,3 +43,7 @@ export { PrometheusEndpointThread, type PrometheusEndpointThreadOptions } from '
 export { SkipMetrics } from './http/skip-metrics.decorator.js';
 export { HttpMetricsInterceptor } from './http/http-metrics.interceptor.js';
 export { BODY_BYTES_BUCKETS, INVALID_METHOD, UNNAMED_VIEW } from './http/http.constants.js';
+export { MigrationMetricsService } from './migrations/migration-metrics.service.js';
+export { MonitorModel } from './models/monitor-model.decorator.js';
+export { prismaModelMetrics, type PrismaModelMetricsExtension, type PrismaModelMetricsOptions, type PrismaOperationParams } from './models/prisma-model-metrics.js';
+export { monitorPrismaMigrations, type PrismaMigrationsOptions } from './migrations/monitor-prisma-migrations.js';

@@ -7,6 +7,8 @@ import { PrometheusExporterService } from './export/prometheus-exporter.service.
 import { HttpInstrumentation } from './http/http-instrumentation.service.js';
 import { HttpMetricsInterceptor } from './http/http-metrics.interceptor.js';
 import type { PrometheusModuleExtras, PrometheusModuleOptions } from './interfaces/prometheus-options.interface.js';
+import { MigrationMetricsService } from './migrations/migration-metrics.service.js';
+import { ModelMetricsService } from './models/model-metrics.service.js';
 import { ClusterWorkerMetricsService } from './multiprocess/cluster/cluster-worker-metrics.service.js';
 import { MultiprocessMetricsService } from './multiprocess/multiprocess-metrics.service.js';
 import { PROMETHEUS_CONFIG, PROMETHEUS_MODULE_OPTIONS, PROMETHEUS_REGISTRY } from './prometheus.constants.js';
@@ -30,6 +32,8 @@ function assemble(definition: DynamicModule, extras: PrometheusModuleExtras): Dy
       PrometheusExporterService,
       HttpInstrumentation,
       HttpMetricsInterceptor,
+      MigrationMetricsService,
+      ModelMetricsService,
     ],
     controllers: extras.controller === false ? [] : [createMetricsController(extras.controller)],
     exports: [
@@ -39,6 +43,7 @@ function assemble(definition: DynamicModule, extras: PrometheusModuleExtras): Dy
       MultiprocessMetricsService,
       PrometheusExporterService,
       HttpMetricsInterceptor,
+      MigrationMetricsService,
     ],
   };
 }

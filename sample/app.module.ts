@@ -19,7 +19,9 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        PrometheusModule.forRoot(),
+        // The sample shows the migration gauges by default (SPEC §6); when PROMETHEUS_EXPORT_MIGRATIONS is
+        // set, the package reads and validates it as usual.
+        PrometheusModule.forRoot({ exportMigrations: process.env.PROMETHEUS_EXPORT_MIGRATIONS?.trim() ? undefined : true }),
         TypeOrmModule.forRoot(databaseOptions(config.databaseUrl)),
         TypeOrmModule.forFeature([Lawn, Dog]),
         CacheModule.registerAsync({ useFactory: () => cacheOptions(config.cacheUrl) }),

@@ -1,5 +1,7 @@
+import { MonitorModel } from 'nest-prometheus';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
+@MonitorModel('dog')
 @Entity('dog')
 export class Dog {
   @PrimaryGeneratedColumn()

@@ -1,5 +1,7 @@
+import { MonitorModel } from 'nest-prometheus';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
+@MonitorModel('lawn')
 @Entity('lawn')
 export class Lawn {
   @PrimaryGeneratedColumn()

@@ -53,6 +53,22 @@ describe('package manifest', () => {
     assert.deepEqual([...leaked], []);
   });
 
+  it('the migration and model integrations never load TypeORM or Prisma, not even lazily (they are duck-typed)', () => {
+    const dirs = ['migrations', 'models'].map((d) => join(ROOT, 'dist', d));
+    const loaded = dirs.flatMap((dir) =>
+      files(dir, '.js').flatMap((file) =>
+        importsOf(readFileSync(file, 'utf8'))
+          .filter((s) => /^(typeorm|@prisma\/|prisma$)/.test(s))
+          .map((s) => `${s} (${file.slice(ROOT.length + 1)})`),
+      ),
+    );
+    assert.ok(files(dirs[0]!, '.js').length > 0 && files(dirs[1]!, '.js').length > 0, 'dist/migrations and dist/models are built');
+    assert.deepEqual(loaded, []);
+    const index = readFileSync(join(ROOT, 'dist', 'index.d.ts'), 'utf8');
+    assert.match(index, /MonitorModel/);
+    assert.match(index, /MigrationMetricsService/);
+  });
+
   it('has no runtime dependencies: everything it needs comes from the app (peers)', () => {
     assert.deepEqual(Object.keys(manifest.dependencies ?? {}), []);
     assert.deepEqual(Object.keys(manifest.peerDependencies).sort(), ['@nestjs/common', '@nestjs/core', 'prom-client', 'reflect-metadata', 'rxjs']);
