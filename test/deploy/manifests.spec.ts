@@ -166,3 +166,31 @@ describe('deploy/kubernetes manifests', () => {
 function pick(labels: Record<string, string>, keys: ReadonlyArray<string>): Record<string, string> {
   return Object.fromEntries(keys.map((k) => [k, labels[k]]));
 }
+
+describe('deploy/docker/Dockerfile (not built here: no Docker engine on these machines)', () => {
+  const text = readFileSync(join(ROOT, 'deploy/docker/Dockerfile'), 'utf8');
+  const instructions = text
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .filter((l) => l.trim() !== '' && !l.trim().startsWith('#'));
+
+  it('copies only paths that exist in the checkout (build context = repository root)', () => {
+    const copies = instructions.filter((l) => /^COPY\s/.test(l) && !/--from=/.test(l));
+    assert.ok(copies.length > 0);
+    for (const line of copies) {
+      const parts = line.trim().split(/\s+/).slice(1);
+      for (const source of parts.slice(0, -1)) assert.ok(statSync(join(ROOT, source), { throwIfNoEntry: false }), `${source} (${line.trim()})`);
+    }
+  });
+
+  it('runs what `npm start` runs, on the ports the Deployment declares', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    assert.match(pkg.scripts.start, /node build\/sample\/main\.js$/);
+    assert.ok(instructions.includes('CMD ["node", "build/sample/main.js"]'));
+    const deployment = load().find((m) => m.file === 'deployment.yaml')!.doc;
+    const ports = deployment.spec.template.spec.containers[0].ports.map((p: { containerPort: number }) => String(p.containerPort));
+    const exposed = instructions.find((l) => l.startsWith('EXPOSE'))!.split(/\s+/).slice(1);
+    assert.deepEqual(exposed.sort(), ports.sort());
+    assert.match(text, new RegExp(`-t ${deployment.spec.template.spec.containers[0].image.replace(/\./g, '\\.')} \\.`), 'the documented tag is the image the Deployment runs');
+  });
+});
