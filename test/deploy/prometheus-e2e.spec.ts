@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { startSample, type SampleProcess } from '../support/sample-process.js';
 import { loadDashboards, loadRules, panelQueries, RULES_FILE, variableQuery, type Dashboard } from './support/deploy-files.js';
@@ -24,7 +24,16 @@ import {
   SPEC_FAMILIES,
   type FamilyState,
 } from './support/promql.js';
+import { dashboardSvg, renderPng, toPanelSeries, type PanelData } from './support/render-dashboard.js';
 import { driveTraffic, type TrafficReport } from './support/traffic.js';
+
+interface RawPanel {
+  type: string;
+  title: string;
+  gridPos: { x: number; y: number; w: number; h: number };
+  fieldConfig?: { defaults?: { unit?: string } };
+  targets?: Array<{ expr: string; legendFormat?: string }>;
+}
 
 /** Scrape and rule evaluation interval; also the Grafana data source's `timeInterval` that the variables assume. */
 const INTERVAL_SECONDS = 1;
@@ -143,6 +152,25 @@ describe('deploy/: every dashboard and rule expression against a real Prometheus
     }
     const silent = alerts.filter((a) => ['NestjsHighLatencyP95', 'NestjsTargetDown', 'NestjsUnappliedMigrations'].includes(a.labels.alertname));
     assert.deepEqual(silent, []);
+  });
+
+  const renderTo = process.env.RENDER_OVERVIEW;
+  it('renders the overview of the Express job to a PNG (RENDER_OVERVIEW=<file.png>, needs chromium)', { skip: renderTo ? false : 'set RENDER_OVERVIEW=<file.png> to render docs/overview.png' }, async () => {
+    const { dashboard } = loadDashboards().find((d) => d.dashboard.uid === 'nest-prometheus-overview')!;
+    const formatted = await formattedVariables(dashboard, [SETUPS[0].job]);
+    const panels: PanelData[] = [];
+    for (const panel of dashboard.panels as unknown as RawPanel[]) {
+      if (panel.type === 'row') continue;
+      const series: Array<PanelData['series'][number]> = [];
+      for (const t of panel.targets ?? []) {
+        const res = await prometheus!.queryRange(interpolate(t.expr, formatted), start, end, INTERVAL_SECONDS);
+        if (res.status === 'success') series.push(...toPanelSeries(res.data.result as PromSeries[], t.legendFormat));
+      }
+      panels.push({ title: panel.title, type: panel.type, unit: panel.fieldConfig?.defaults?.unit ?? 'short', gridPos: panel.gridPos, series });
+    }
+    const svg = dashboardSvg(dashboard, panels, `job=${SETUPS[0].job}, namespace=All, view=All · ${traffic.requests} requests over ${TRAFFIC_MS / 1000} s · scraped every ${INTERVAL_SECONDS} s by Prometheus`);
+    const [, width, height] = /width="(\d+)" height="(\d+)"/.exec(svg)!;
+    renderPng(svg, Number(width), Number(height), resolve(renderTo!));
   });
 
   for (const setup of [...SETUPS.map((s) => ({ jobs: [s.job], title: s.title, scrape: s.job })), { jobs: SETUPS.map((s) => s.job), title: 'all jobs ("All")', scrape: undefined }]) {
