@@ -137,6 +137,17 @@ describe('deploy/: every dashboard and rule expression against a real Prometheus
     assert.deepEqual(traffic.unexpected, []);
   });
 
+  it('the multi-process target reports the requests of both processes (the aggregate, not the scraped process alone)', async () => {
+    for (const setup of SETUPS.filter((s) => s.shared)) {
+      const [first, ...others] = samples.get(setup.job)!.map((p) => traffic.byUrl.get(p.url) ?? 0);
+      const res = await prometheus!.query(`sum(nestjs_http_requests_total_by_method_total{job="${setup.job}"})`, end);
+      assert.equal(res.status, 'success');
+      const counted = Number((res.data.result as PromSeries[])[0]?.value?.[1]);
+      assert.ok(others.every((n) => n > 0), 'every process got traffic');
+      assert.ok(counted > first && counted <= first + others.reduce((a, b) => a + b, 0), `${setup.job}: ${counted} counted; sent ${first} to the scraped process and ${others.join(' + ')} to the others`);
+    }
+  });
+
   it('Prometheus evaluates every shipped rule without error', async () => {
     const rules = await prometheus!.rules();
     assert.equal(rules.length, loadRules().length, 'every rule of the file is loaded');

@@ -41,6 +41,8 @@ const ROUND: ReadonlyArray<Step> = [
 export interface TrafficReport {
   readonly rounds: number;
   readonly requests: number;
+  /** Requests sent to each base URL. */
+  readonly byUrl: ReadonlyMap<string, number>;
   /** `route: expected status, got status` for every answer that differed. */
   readonly unexpected: string[];
 }
@@ -54,6 +56,7 @@ export async function driveTraffic(urls: ReadonlyArray<string>, options: { durat
   let rounds = 0;
   let requests = 0;
   const unexpected: string[] = [];
+  const byUrl = new Map<string, number>(urls.map((u) => [u, 0]));
   const loop = async (base: string, loopId: number) => {
     while (Date.now() < until && rounds < options.maxRounds) {
       rounds += 1;
@@ -62,10 +65,11 @@ export async function driveTraffic(urls: ReadonlyArray<string>, options: { durat
         const res = await step.send(base, state);
         await res.arrayBuffer();
         requests += 1;
+        byUrl.set(base, (byUrl.get(base) ?? 0) + 1);
         if (res.status !== step.expect && unexpected.length < 20) unexpected.push(`${step.name} on ${base}: expected ${step.expect}, got ${res.status}`);
       }
     }
   };
   await Promise.all(urls.flatMap((url, u) => Array.from({ length: options.loopsPerUrl }, (_, i) => loop(url, u * 100 + i))));
-  return { rounds, requests, unexpected };
+  return { rounds, requests, byUrl, unexpected };
 }
