@@ -21,21 +21,20 @@ function queryVariable(name, definition, description) {
     description,
     type: 'query',
     datasource: DATASOURCE,
-    definition,
-    query: { query: definition, refId: `${name}-variable` },
+    query: definition,
     refresh: 2,
     includeAll: true,
     multi: true,
     sort: 1,
     regex: '',
-    current: {},
+    current: { selected: true, text: ['All'], value: ['$__all'] },
     options: [],
     hide: 0,
   };
 }
 
 const VARIABLES = {
-  datasource: { name: 'datasource', label: 'Data source', type: 'datasource', query: 'prometheus', current: {}, hide: 0, refresh: 1, regex: '', options: [] },
+  datasource: { name: 'datasource', label: 'Data source', type: 'datasource', query: 'prometheus', hide: 0, refresh: 1, regex: '', options: [] },
   job: queryVariable('job', 'label_values(nestjs_http_requests_before_middlewares_total, job)', 'Scrape jobs that expose nest-prometheus metrics'),
   namespace: queryVariable(
     'namespace',
@@ -114,7 +113,9 @@ function dashboard({ uid, title, description, variables, rows }) {
     liveNow: false,
     weekStart: '',
     annotations: { list: [] },
-    links: [{ type: 'dashboards', tags: ['nest-prometheus'], asDropdown: true, title: 'nest-prometheus', includeVars: true, keepTime: true }],
+    links: [
+      { type: 'dashboards', tags: ['nest-prometheus'], asDropdown: true, title: 'nest-prometheus', includeVars: true, keepTime: true, icon: 'external link', targetBlank: false, tooltip: '', url: '' },
+    ],
     templating: { list: variables.map((name) => VARIABLES[name]) },
     panels,
   };

@@ -5,12 +5,12 @@
 // On top: the references between the objects (selectors, named ports, scrape annotations).
 // Not run here: `kubectl apply` (no cluster).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { KUBERNETES_DIR, ROOT } from './support/deploy-files.js';
+import { typecheckJson } from './support/typecheck-json.js';
 
 interface Manifest {
   readonly file: string;
@@ -92,25 +92,7 @@ describe('deploy/kubernetes manifests', () => {
   });
 
   it('define no field the schemas do not know (type-checked against the kubernetes-models types)', () => {
-    const check = (docs: ReadonlyArray<Manifest>) => {
-      const dir = mkdtempSync(join(ROOT, 'build', '.k8s-typecheck-'));
-      try {
-        const lines = docs.map(({ doc }, i) => {
-          const model = MODELS[key(doc)];
-          return `import type { ${model.typeName} as T${i} } from '${model.module}';\nexport const doc${i}: T${i} = ${JSON.stringify(doc, null, 2)};`;
-        });
-        writeFileSync(join(dir, 'manifests.ts'), `${lines.join('\n')}\n`);
-        writeFileSync(
-          join(dir, 'tsconfig.json'),
-          JSON.stringify({ compilerOptions: { strict: true, noEmit: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', skipLibCheck: true, types: [] }, files: ['manifests.ts'] }),
-        );
-        writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
-        const res = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', dir], { encoding: 'utf8' });
-        return { code: res.status, output: `${res.stdout}${res.stderr}` };
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    };
+    const check = (docs: ReadonlyArray<Manifest>) => typecheckJson(docs.map(({ doc }) => ({ ...MODELS[key(doc)], value: doc })));
     const ok = check(manifests);
     assert.equal(ok.code, 0, ok.output);
     // the check has teeth: a misspelt field is reported

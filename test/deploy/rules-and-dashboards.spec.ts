@@ -13,6 +13,7 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import { parse } from 'yaml';
 import { DASHBOARD_DIR, DEPLOY, loadDashboards, loadRules, panelQueries, RULES_FILE, RULES_TEST_FILE, variableQuery } from './support/deploy-files.js';
 import { prometheusMissing } from './support/prometheus-server.js';
+import { typecheckJson } from './support/typecheck-json.js';
 import { familyOf, groupingLabels, metricNames, parseLabelValues, SPEC_FAMILIES, SPEC_LABELS } from './support/promql.js';
 
 const skipPromtool = prometheusMissing() ?? false;
@@ -99,6 +100,16 @@ describe('deploy/grafana dashboards', () => {
     for (const [file, board] of Object.entries(generator.DASHBOARDS)) {
       assert.equal(readFileSync(join(DASHBOARD_DIR, file), 'utf8'), generator.render(board), `${file} is out of date: run the generator`);
     }
+  });
+
+  it('conform to Grafana’s dashboard schema (@grafana/schema types: wrong types and unknown fields fail)', () => {
+    const ok = typecheckJson(dashboards.map(({ dashboard }) => ({ module: '@grafana/schema', typeName: 'Dashboard', value: dashboard })));
+    assert.equal(ok.code, 0, ok.output);
+    const broken = structuredClone(dashboards[0].dashboard) as unknown as { panels: Array<Record<string, unknown>> };
+    broken.panels[1].gridPoss = broken.panels[1].gridPos;
+    const bad = typecheckJson([{ module: '@grafana/schema', typeName: 'Dashboard', value: broken }]);
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.output, /gridPoss/);
   });
 
   it('have unique uids, and job/namespace (overview: view too) variables from chained label_values() with "All"', () => {
