@@ -9,7 +9,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
-import { KUBERNETES_DIR, ROOT } from './support/deploy-files.js';
+import { KUBERNETES_DIR, ROOT, RULES_FILE } from './support/deploy-files.js';
 import { typecheckJson } from './support/typecheck-json.js';
 
 interface Manifest {
@@ -21,6 +21,11 @@ interface Manifest {
 const MODELS: Record<string, { module: string; exportName: string; typeName: string }> = {
   'apps/v1/Deployment': { module: 'kubernetes-models/apps/v1/Deployment', exportName: 'Deployment', typeName: 'IDeployment' },
   'v1/Service': { module: 'kubernetes-models/v1/Service', exportName: 'Service', typeName: 'IService' },
+  'monitoring.coreos.com/v1/PrometheusRule': {
+    module: '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule',
+    exportName: 'PrometheusRule',
+    typeName: 'IPrometheusRule',
+  },
   'monitoring.coreos.com/v1/ServiceMonitor': {
     module: '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor',
     exportName: 'ServiceMonitor',
@@ -66,11 +71,24 @@ function sets(manifests: ReadonlyArray<Manifest>): Array<{ name: string; items: 
 describe('deploy/kubernetes manifests', () => {
   const manifests = load();
 
-  it('are a Deployment, a Service and a ServiceMonitor (plus the app-port variant)', () => {
+  it('are a Deployment, a Service, a ServiceMonitor and a PrometheusRule (plus the app-port variant)', () => {
     assert.deepEqual(
       manifests.map((m) => `${m.file}: ${m.doc.kind}`),
-      ['app-port/deployment.yaml: Deployment', 'app-port/servicemonitor.yaml: ServiceMonitor', 'deployment.yaml: Deployment', 'service.yaml: Service', 'servicemonitor.yaml: ServiceMonitor'],
+      [
+        'app-port/deployment.yaml: Deployment',
+        'app-port/servicemonitor.yaml: ServiceMonitor',
+        'deployment.yaml: Deployment',
+        'prometheusrule.yaml: PrometheusRule',
+        'service.yaml: Service',
+        'servicemonitor.yaml: ServiceMonitor',
+      ],
     );
+  });
+
+  it('the PrometheusRule holds exactly the groups of deploy/prometheus/rules (node deploy/prometheus/write-prometheusrule.mjs)', () => {
+    const rule = manifests.find((m) => m.doc.kind === 'PrometheusRule')!.doc;
+    const file = parseAllDocuments(readFileSync(RULES_FILE, 'utf8'))[0].toJS() as { groups: unknown };
+    assert.deepEqual(rule.spec.groups, file.groups);
   });
 
   it('validate against the Kubernetes and Prometheus Operator schemas (kubernetes-models)', async () => {
