@@ -96,7 +96,7 @@ describe('deploy/: every dashboard and rule expression against a real Prometheus
         if (setup.shared) mkdirSync(join(dir, 'multiproc'));
         const started: SampleProcess[] = [];
         samples.set(setup.job, started);
-        // one after the other: the first has run the migrations when the second starts
+        // each process on its own SQLite file: two writers on one file would lock each other out
         for (const [i, env] of setup.processes.entries()) {
           started.push(
             await startSample({
