@@ -49,8 +49,12 @@ export class MultiprocessDirectory {
   /** This process's file name (without directory). */
   readonly ownFile: string;
   private readonly warner: SkippedFileWarner;
-  /** Files whose read of an earlier scrape has not ended: not read again until it does. */
-  private readonly inFlight = new Set<string>();
+  /**
+   * Reads under way, by file name. A scrape that finds one (a concurrent scrape's, or one that
+   * outlived an earlier scrape's budget) waits for it instead of starting another, so a file
+   * that is slow to read never holds more than one libuv thread.
+   */
+  private readonly inFlight = new Map<string, Promise<SnapshotCheck>>();
 
   constructor(
     readonly dir: string,
@@ -129,12 +133,11 @@ export class MultiprocessDirectory {
       while (next < files.length) {
         const index = next++;
         const name = files[index] as string;
-        if (this.inFlight.has(name)) {
-          results[index] = { ok: false, reason: 'an earlier read of it has not finished' };
-          continue;
+        let reading = this.inFlight.get(name);
+        if (reading === undefined) {
+          reading = readSnapshotFile(join(this.dir, name), this.limits.maxFileBytes).finally(() => this.inFlight.delete(name));
+          this.inFlight.set(name, reading);
         }
-        this.inFlight.add(name);
-        const reading = readSnapshotFile(join(this.dir, name), this.limits.maxFileBytes).finally(() => this.inFlight.delete(name));
         const result = await withDeadline(reading, deadline);
         results[index] = result ?? { ok: false, reason: `not read within the ${this.limits.readBudgetMs} ms budget of a scrape` };
       }
