@@ -11,6 +11,8 @@ import { SkippedFileWarner, type WarnLogger } from './skipped-file-warner.js';
 import type { SnapshotCheck } from './validate-snapshot.js';
 
 const SUFFIX = '.json';
+/** Skipped files named in the log per read of the directory. */
+const WARNINGS_PER_READ = 20;
 
 /** Limits on what one scrape reads from the directory. @internal */
 export interface DirectoryReadLimits {
@@ -100,13 +102,16 @@ export class MultiprocessDirectory {
       const result = checks[index] as SnapshotCheck;
       const reason = result.ok ? typeConflict(result.snapshot, types) : result.reason;
       if (reason !== undefined || !result.ok) {
-        skipped++;
-        this.warner.warn(this.dir, name, reason as string);
+        // A directory flooded with bad files must not flood the log: a few by name, then a count.
+        if (++skipped <= WARNINGS_PER_READ) this.warner.warn(this.dir, name, reason as string);
         return;
       }
       for (const metric of result.snapshot.metrics) types.set(metric.name, metric.type as unknown as string);
       inputs.push({ snapshot: result.snapshot, gone: isGone(result.snapshot) });
     });
+    if (skipped > WARNINGS_PER_READ) {
+      this.warner.warnKeyed('\0summary', `${skipped} files of multiprocessDir ${this.dir} are skipped; only the first ${WARNINGS_PER_READ} are named in the log`);
+    }
     return { inputs, skipped };
   }
 

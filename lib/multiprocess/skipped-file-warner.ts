@@ -18,14 +18,19 @@ export class SkippedFileWarner {
 
   constructor(private readonly logger: WarnLogger) {}
 
-  warn(dir: string, name: string, reason: string, now = Date.now()): void {
-    const key = `${name}\0${reason}`;
-    const last = this.warnedAt.get(key);
-    if (last !== undefined && now - last < REPEAT_MS) return;
-    if (last !== undefined || this.warnedAt.size < MAX_REMEMBERED) this.warnedAt.set(key, now);
-    this.logger.warn(
+  warn(dir: string, name: string, reason: string): void {
+    this.warnKeyed(
+      `${name}\0${reason}`,
       `skipping ${JSON.stringify(name)} in multiprocessDir ${dir}: ${reason}. ` +
         'It is left out of the aggregate (counted in the skipped-files gauge); remove it, only nest-prometheus processes should write there',
     );
+  }
+
+  /** Logs `message` unless the same `key` was logged in the last ten minutes. */
+  warnKeyed(key: string, message: string, now = Date.now()): void {
+    const last = this.warnedAt.get(key);
+    if (last !== undefined && now - last < REPEAT_MS) return;
+    if (last !== undefined || this.warnedAt.size < MAX_REMEMBERED) this.warnedAt.set(key, now);
+    this.logger.warn(message);
   }
 }

@@ -146,3 +146,28 @@ describe('an unusable multiprocessDir fails startup fast with a clear error (rea
     });
   }
 });
+
+describe('a directory flooded with bad files does not flood the log (real process, reading-only exporter)', { timeout: 60_000 }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nest-prom-flood-'));
+  const children: Child[] = [];
+  after(async () => {
+    await Promise.all(children.map((c) => c.kill()));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('names the first 20 skipped files, then one summary line; the next scrapes add nothing', async () => {
+    for (let i = 0; i < 60; i++) writeFileSync(join(dir, `bad-${String(i).padStart(2, '0')}.json`), '{}');
+    const [port] = await freePorts(1);
+    const child = spawnNode([PLAIN], { PROMETHEUS_MULTIPROC_DIR: dir, PROMETHEUS_METRICS_EXPORT_PORT: String(port), PROMETHEUS_METRICS_EXPORT_ADDRESS: '127.0.0.1' });
+    children.push(child);
+    assert.equal((await child.take('ready')).exportPort, port, child.output);
+    for (let i = 0; i < 3; i++) {
+      const { status, body } = await getFresh(`http://127.0.0.1:${port}/metrics`);
+      assert.equal(status, 200);
+      assert.equal(sample(body, 'nestjs_multiprocess_skipped_files'), 60);
+    }
+    const named = child.output.split('\n').filter((l) => /skipping "bad-\d+\.json"/.test(l));
+    assert.equal(named.length, 20, named.join('\n'));
+    assert.equal(child.output.split('\n').filter((l) => /60 files of multiprocessDir .* are skipped; only the first 20 are named/.test(l)).length, 1);
+  });
+});

@@ -34,6 +34,8 @@ export class PrometheusEndpointThread {
   private closing?: Promise<void>;
   private readonly source: MetricsSource;
   private readonly logger: EndpointLogger;
+  /** Request ids waiting for the rendering under way, if one is. */
+  private waiting?: number[];
 
   constructor(private readonly options: PrometheusEndpointThreadOptions) {
     this.source = options.source ?? registrySource(options.registry ?? globalRegistry);
@@ -126,10 +128,27 @@ export class PrometheusEndpointThread {
     return this.closing;
   }
 
+  /**
+   * Renders for the thread's request `id`. Requests that arrive while a rendering is under way
+   * share it: after the event loop was blocked, the requests queued meanwhile cost one rendering,
+   * not one each.
+   */
   private render(id: number): void {
-    this.source().then(
-      ({ contentType, body }) => this.send({ type: 'rendered', id, contentType, body }),
-      (error: Error) => this.send({ type: 'render-failed', id, message: error.message }),
+    if (this.waiting !== undefined) {
+      this.waiting.push(id);
+      return;
+    }
+    const ids = [id];
+    this.waiting = ids;
+    void this.source().then(
+      ({ contentType, body }) => {
+        this.waiting = undefined;
+        for (const each of ids) this.send({ type: 'rendered', id: each, contentType, body });
+      },
+      (error: Error) => {
+        this.waiting = undefined;
+        for (const each of ids) this.send({ type: 'render-failed', id: each, message: error.message });
+      },
     );
   }
 
