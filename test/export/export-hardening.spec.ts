@@ -26,7 +26,7 @@ async function answers(port: number): Promise<boolean> {
   );
 }
 
-describe('the metrics port is never opened by an empty or unusable setting (real processes)', { concurrency: 4 }, () => {
+describe('the metrics port is never opened by an empty or unusable setting (real processes)', { concurrency: 4, timeout: 120_000 }, () => {
   const children: Child[] = [];
   after(async () => {
     await Promise.all(children.map((c) => c.kill()));
@@ -49,6 +49,7 @@ describe('the metrics port is never opened by an empty or unusable setting (real
     it(`${kind}: an empty PROMETHEUS_METRICS_EXPORT_ADDRESS is an error, not "all interfaces"`, async () => {
       const [port] = await freePorts(1);
       const { child, event } = await start(script, { PROMETHEUS_METRICS_EXPORT_PORT: String(port), PROMETHEUS_METRICS_EXPORT_ADDRESS: '' }, children);
+      assert.notEqual(event.event, 'ready', `the port started: ${child.output}`);
       await child.exited;
       assert.match(said(child, event), /environment variable PROMETHEUS_METRICS_EXPORT_ADDRESS is set but empty/);
       assert.equal(await answers(port), false);
@@ -57,6 +58,7 @@ describe('the metrics port is never opened by an empty or unusable setting (real
     it(`${kind}: a token no Authorization header can carry is a startup error`, async () => {
       const [port] = await freePorts(1);
       const { child, event } = await start(script, { PROMETHEUS_METRICS_EXPORT_PORT: String(port), PROMETHEUS_METRICS_EXPORT_TOKEN: 'pass word' }, children);
+      assert.notEqual(event.event, 'ready', `the port started: ${child.output}`);
       await child.exited;
       assert.match(said(child, event), /PROMETHEUS_METRICS_EXPORT_TOKEN is "pass word"; expected a non-empty string of visible ASCII characters without spaces/);
       assert.equal(await answers(port), false);
