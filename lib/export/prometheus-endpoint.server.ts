@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { checkEndpointToken } from './check-endpoint-token.js';
 import { Logger } from '@nestjs/common';
 import { register as globalRegistry } from 'prom-client';
 import type { EndpointLogger } from './endpoint-logger.interface.js';
@@ -30,6 +31,7 @@ export class PrometheusEndpointServer {
   private closing?: Promise<void>;
 
   constructor(private readonly options: PrometheusEndpointServerOptions) {
+    checkEndpointToken(options.token);
     this.logger = options.logger ?? new Logger('PrometheusExporter');
     const handle = createMetricsRequestHandler({
       source: options.source ?? registrySource(options.registry ?? globalRegistry),

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
+import { PrometheusConfigError, PrometheusEndpointServer, PrometheusEndpointThread, setupPrometheusEndpointOnPort } from 'nest-prometheus';
 import { type Child, fixture, freePorts, spawnNode } from '../fixtures/child-process.js';
 
 const NEST_APP = fixture('export-app.js');
@@ -92,6 +93,21 @@ describe('the metrics port is never opened by an empty or unusable setting (real
         const res = await fetch(`http://127.0.0.1:${event.appPort as number}/metrics`);
         assert.equal(res.status, 200);
       }
+    });
+  }
+});
+
+describe('endpoint servers used without the module refuse the same tokens', () => {
+  for (const token of ['', 'two words', 'tökén']) {
+    it(`token ${JSON.stringify(token)}`, async () => {
+      const expected = (error: unknown): boolean => {
+        assert.ok(error instanceof PrometheusConfigError);
+        assert.match(error.message, /option `token` is .*; expected a non-empty string of visible ASCII characters without spaces/);
+        return true;
+      };
+      assert.throws(() => new PrometheusEndpointServer({ port: 0, address: '127.0.0.1', token }), expected);
+      assert.throws(() => new PrometheusEndpointThread({ port: 0, address: '127.0.0.1', token }), expected);
+      await assert.rejects(setupPrometheusEndpointOnPort(0, '127.0.0.1', { token }), expected);
     });
   }
 });

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { checkEndpointToken } from '../check-endpoint-token.js';
 import { Logger } from '@nestjs/common';
 import { register as globalRegistry } from 'prom-client';
 import type { EndpointLogger } from '../endpoint-logger.interface.js';
@@ -38,6 +39,7 @@ export class PrometheusEndpointThread {
   private waiting?: number[];
 
   constructor(private readonly options: PrometheusEndpointThreadOptions) {
+    checkEndpointToken(options.token);
     this.source = options.source ?? registrySource(options.registry ?? globalRegistry);
     this.logger = options.logger ?? new Logger('PrometheusExporter');
     const timeout = options.freshTimeoutMs;
