@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { checkEndpointToken } from './check-endpoint-token.js';
 import { Logger } from '@nestjs/common';
 import { register as globalRegistry } from 'prom-client';
+import { checkEndpointToken } from './check-endpoint-token.js';
 import type { EndpointLogger } from './endpoint-logger.interface.js';
 import { createMetricsRequestHandler, METRICS_PATH } from './metrics-request-handler.js';
 import { registrySource } from './metrics-source.js';

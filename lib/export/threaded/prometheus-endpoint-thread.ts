@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
-import { checkEndpointToken } from '../check-endpoint-token.js';
 import { Logger } from '@nestjs/common';
 import { register as globalRegistry } from 'prom-client';
+import { checkEndpointToken } from '../check-endpoint-token.js';
 import type { EndpointLogger } from '../endpoint-logger.interface.js';
 import { METRICS_PATH } from '../metrics-request-handler.js';
 import { registrySource, type MetricsSource } from '../metrics-source.js';
