@@ -27,6 +27,8 @@ export type { PrometheusEndpointOptions, PrometheusEndpointServerOptions } from 
 export type { EndpointLogger } from './export/endpoint-logger.interface.js';
 export type { MetricsSource } from './export/metrics-source.js';
 export { MetricsPortInUseError } from './export/metrics-port-in-use.error.js';
+export { MetricsListenError } from './export/metrics-listen.error.js';
+export type { RunningExporter } from './export/start-configured-exporter.js';
 export { setupPrometheusEndpointOnPort, setupPrometheusEndpointOnPortRange } from './export/setup-prometheus-endpoint.js';
 export { setupPrometheusExportsFromConfig } from './export/setup-prometheus-exports-from-config.js';
 export { PrometheusExporterService } from './export/prometheus-exporter.service.js';

@@ -14,6 +14,8 @@ export interface ResolvedExportConfig {
   readonly portRange?: ReadonlyArray<number>;
   readonly address?: string;
   readonly token?: string;
+  /** Serve the port from a worker thread (it answers while the event loop is blocked). */
+  readonly threaded: boolean;
 }
 
 /** Controller settings after resolution. */

@@ -13,18 +13,19 @@ import { parseNamespace } from './parsers/parse-namespace.js';
 import { parseNonEmptyString } from './parsers/parse-non-empty-string.js';
 import { parsePort } from './parsers/parse-port.js';
 import { parsePortRange } from './parsers/parse-port-range.js';
+import { parseToken, TOKEN_ACCEPTED } from './parsers/parse-token.js';
 import type { ParseResult } from './parsers/parse-result.js';
 import { PrometheusConfigError } from './prometheus-config.error.js';
 import type { PrometheusConfig, ResolvedExportConfig, ResolvedHttpConfig } from './prometheus-config.interface.js';
 import { DEFAULT_LATENCY_BUCKETS, DEFAULT_VIEW_LABEL, VIEW_LABEL_MODES } from './prometheus-defaults.js';
-import { describeProblem, readSetting, type Setting } from './setting-source.js';
+import { describeEmptyVariable, describeProblem, readSetting, type Setting } from './setting-source.js';
 
 const OPTION_KEYS: ReadonlyArray<keyof PrometheusModuleOptions> = [
   'registry', 'namespace', 'latencyBuckets', 'http', 'export', 'multiprocessDir', 'database', 'cache', 'exportMigrations',
   'defaultMetrics',
 ];
 const HTTP_KEYS: ReadonlyArray<keyof HttpMetricsOptions> = ['viewLabel', 'exclude'];
-const EXPORT_KEYS: ReadonlyArray<keyof MetricsExportOptions> = ['port', 'portRange', 'address', 'token'];
+const EXPORT_KEYS: ReadonlyArray<keyof MetricsExportOptions> = ['port', 'portRange', 'address', 'token', 'threaded'];
 /** Read when the module is declared; only an async factory can put them among the options. */
 const DECLARATION_KEYS: ReadonlyArray<keyof PrometheusModuleExtras> = ['controller', 'isGlobal'];
 
@@ -41,6 +42,10 @@ export function resolvePrometheusConfig(
   const read = <T>(setting: Setting, optionValue: unknown, parse: (v: unknown) => ParseResult<T>): T | undefined => {
     const source = readSetting(setting, optionValue, env);
     if (source.from === 'default') return undefined;
+    if (source.from === 'empty-env') {
+      problems.push(describeEmptyVariable(source, acceptedBy(parse)));
+      return undefined;
+    }
     const parsed = parse(source.value);
     if (parsed.ok) return parsed.value;
     problems.push(describeProblem(source, parsed.accepted));
@@ -89,6 +94,12 @@ export function resolvePrometheusConfig(
   });
 }
 
+/** What `parse` accepts, as its own failure message says. */
+function acceptedBy(parse: (v: unknown) => ParseResult<unknown>): string {
+  const result = parse(undefined);
+  return result.ok ? 'a value' : result.accepted;
+}
+
 type Reader = <T>(setting: Setting, optionValue: unknown, parse: (v: unknown) => ParseResult<T>) => T | undefined;
 
 function resolveRegistry(registry: unknown, problems: string[]): Registry {
@@ -122,8 +133,8 @@ function resolveHttp(option: unknown, read: Reader, problems: string[]): Resolve
 function resolveExport(option: MetricsExportOptions | undefined, read: Reader, problems: string[]): ResolvedExportConfig {
   const exp = option ?? {};
   if (typeof exp !== 'object' || exp === null) {
-    problems.push(describeProblem({ name: 'option `export`', value: exp }, 'an object { port, portRange, address, token }'));
-    return Object.freeze({});
+    problems.push(describeProblem({ name: 'option `export`', value: exp }, 'an object { port, portRange, address, token, threaded }'));
+    return Object.freeze({ threaded: false });
   }
   checkOptionKeys(exp, EXPORT_KEYS, 'export.', problems);
   // port and portRange are one choice: an explicit option for either one wins over both variables.
@@ -133,8 +144,22 @@ function resolveExport(option: MetricsExportOptions | undefined, read: Reader, p
   const port = read({ option: 'export.port', env: portEnv }, exp.port, parsePort);
   const portRange = read({ option: 'export.portRange', env: rangeEnv }, exp.portRange, parsePortRange);
   const address = read({ option: 'export.address', env: ['PROMETHEUS_METRICS_EXPORT_ADDRESS'] }, exp.address, parseAddress);
-  const token = read({ option: 'export.token', env: ['PROMETHEUS_METRICS_EXPORT_TOKEN'] }, exp.token, parseNonEmptyString);
-  return Object.freeze({ port, portRange: portRange && Object.freeze([...portRange]), address, token });
+  const token = read({ option: 'export.token', env: ['PROMETHEUS_METRICS_EXPORT_TOKEN'] }, exp.token, parseToken);
+  const threaded = read({ option: 'export.threaded', env: ['PROMETHEUS_METRICS_EXPORT_THREADED'] }, exp.threaded, parseBoolean) ?? false;
+  if (port !== undefined || portRange !== undefined) {
+    // `token: process.env.METRICS_TOKEN` with that variable unset must not open the port to anyone.
+    const resolved = { token, address };
+    for (const key of ['token', 'address'] as const) {
+      if (key in exp && exp[key] === undefined && resolved[key] === undefined) {
+        problems.push(
+          `option \`export.${key}\` is present but undefined (often \`process.env.SOMETHING\` of an unset variable) while a metrics port ` +
+            `is configured; expected ${key === 'token' ? TOKEN_ACCEPTED : 'an address'}, or remove the key to ` +
+            (key === 'token' ? 'serve the port without a token' : 'bind all interfaces'),
+        );
+      }
+    }
+  }
+  return Object.freeze({ port, portRange: portRange && Object.freeze([...portRange]), address, token, threaded });
 }
 
 function resolveDefaultMetrics(option: unknown, problems: string[]): PrometheusConfig['defaultMetrics'] {

@@ -2,10 +2,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Logger } from '@nestjs/common';
 import { register as globalRegistry } from 'prom-client';
+import { checkEndpointToken } from './check-endpoint-token.js';
 import type { EndpointLogger } from './endpoint-logger.interface.js';
 import { createMetricsRequestHandler, METRICS_PATH } from './metrics-request-handler.js';
 import { registrySource } from './metrics-source.js';
-import { MetricsPortInUseError } from './metrics-port-in-use.error.js';
+import { listenError } from './metrics-listen.error.js';
 import type { PrometheusEndpointServerOptions } from './prometheus-endpoint-options.interface.js';
 import { detectWatchMode } from './watch-mode/detect-watch-mode.js';
 import { WatchModeError } from './watch-mode/watch-mode.error.js';
@@ -30,6 +31,7 @@ export class PrometheusEndpointServer {
   private closing?: Promise<void>;
 
   constructor(private readonly options: PrometheusEndpointServerOptions) {
+    checkEndpointToken(options.token);
     this.logger = options.logger ?? new Logger('PrometheusExporter');
     const handle = createMetricsRequestHandler({
       source: options.source ?? registrySource(options.registry ?? globalRegistry),
@@ -53,8 +55,9 @@ export class PrometheusEndpointServer {
   }
 
   /**
-   * Listens. Rejects with `WatchModeError` under a restarting file watcher, and with
-   * `MetricsPortInUseError` when the port is taken.
+   * Listens. Rejects with `WatchModeError` under a restarting file watcher, with
+   * `MetricsPortInUseError` when the port is taken, and with `MetricsListenError` when the address
+   * is not on this host or does not resolve, or the port needs privileges.
    */
   async start(): Promise<void> {
     const watch = detectWatchMode();
@@ -81,7 +84,7 @@ export class PrometheusEndpointServer {
     return new Promise<void>((resolve, reject) => {
       const onError = (error: NodeJS.ErrnoException): void => {
         this.server.off('listening', onListening);
-        reject(error.code === 'EADDRINUSE' ? new MetricsPortInUseError(port, address) : error);
+        reject(listenError(error, port, address));
       };
       const onListening = (): void => {
         this.server.off('error', onError);

@@ -1,4 +1,6 @@
 import { Logger } from '@nestjs/common';
+import type { EndpointLogger } from './endpoint-logger.interface.js';
+import { MetricsListenError } from './metrics-listen.error.js';
 import { MetricsPortInUseError } from './metrics-port-in-use.error.js';
 import type { PrometheusEndpointOptions } from './prometheus-endpoint-options.interface.js';
 import { PrometheusEndpointServer } from './prometheus-endpoint.server.js';
@@ -27,12 +29,22 @@ export async function startEndpointOnFirstFreePort(
       logger.log(`metrics exporter listening on ${server.url}`);
       return server;
     } catch (error) {
-      if (!(error instanceof MetricsPortInUseError) && (error as NodeJS.ErrnoException).code !== 'EACCES') throw error;
+      if (!isPortUnavailable(error)) throw error;
     }
   }
+  warnNoFreePort(logger, tried, address);
+  return null;
+}
+
+/** The warning when every port of a range is taken. @internal */
+export function warnNoFreePort(logger: EndpointLogger, tried: ReadonlyArray<number>, address: string | undefined): void {
   logger.warn(
     `no free metrics port in ${tried.join(', ') || '(empty range)'}${address === undefined ? '' : ` on ${address}`}; ` +
       'the standalone metrics exporter is not running (the app continues; widen export.portRange / PROMETHEUS_METRICS_EXPORT_PORT_RANGE)',
   );
-  return null;
+}
+
+/** A port of a range that is taken or needs privileges: try the next one. @internal */
+export function isPortUnavailable(error: unknown): boolean {
+  return error instanceof MetricsPortInUseError || (error instanceof MetricsListenError && (error.code === 'EACCES' || error.code === 'EPERM'));
 }

@@ -24,8 +24,18 @@ export interface MetricsExportOptions {
   portRange?: ReadonlyArray<number> | string;
   /** Bind address. @default all interfaces */
   address?: string;
-  /** Bearer token required on the standalone port. */
+  /**
+   * Bearer token required on the standalone port (`Authorization: Bearer <token>`): visible ASCII,
+   * no spaces. It protects this port only, not the app's `/metrics` controller.
+   */
   token?: string;
+  /**
+   * Serve the port from a worker thread (`PROMETHEUS_METRICS_EXPORT_THREADED`), so it keeps
+   * answering while the app's event loop is blocked: a scrape then gets the last exposition the
+   * app rendered, marked with an `X-Metrics-Stale-Seconds` header. Costs one thread (a few MB of RSS).
+   * @default false
+   */
+  threaded?: boolean;
 }
 
 /** Options of the `/metrics` controller. */

@@ -5,6 +5,7 @@ import { PROMETHEUS_CONFIG, PROMETHEUS_REGISTRY } from '../prometheus.constants.
 import { aggregateSnapshots } from './aggregate-snapshots.js';
 import { MultiprocessDirectory } from './multiprocess-directory.js';
 import { MULTIPROCESS_WRITE_INTERVAL_MS } from './multiprocess-defaults.js';
+import { addSkippedFilesGauge } from './skipped-files-gauge.js';
 import { snapshotRegistry } from './snapshot-registry.js';
 
 /**
@@ -21,11 +22,14 @@ export class MultiprocessMetricsService implements OnApplicationBootstrap, OnApp
   private stopped = false;
   private writes = 0;
 
+  private readonly namespace: string;
+
   constructor(
     @Inject(PROMETHEUS_CONFIG) config: PrometheusConfig,
     @Inject(PROMETHEUS_REGISTRY) private readonly registry: Registry,
   ) {
-    if (config.multiprocessDir !== undefined) this.directory = new MultiprocessDirectory(config.multiprocessDir);
+    this.namespace = config.namespace;
+    if (config.multiprocessDir !== undefined) this.directory = new MultiprocessDirectory(config.multiprocessDir, this.logger);
   }
 
   /** Whether `multiprocessDir` is set. */
@@ -77,7 +81,10 @@ export class MultiprocessMetricsService implements OnApplicationBootstrap, OnApp
   /** The merged registry: this process's live values plus every other process's last file. */
   async aggregate(): Promise<Registry> {
     if (this.directory === undefined) return this.registry;
-    const [own, others] = await Promise.all([snapshotRegistry(this.registry), this.directory.read(this.directory.ownFile)]);
-    return aggregateSnapshots([{ snapshot: own, gone: false }, ...others], this.registry.contentType);
+    const own = await snapshotRegistry(this.registry);
+    const { inputs, skipped } = await this.directory.read(this.directory.ownFile, own);
+    const aggregate = aggregateSnapshots([{ snapshot: own, gone: false }, ...inputs], this.registry.contentType);
+    addSkippedFilesGauge(aggregate, this.namespace, skipped);
+    return aggregate;
   }
 }

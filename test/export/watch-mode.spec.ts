@@ -98,3 +98,42 @@ describe('watch-mode refusal with real watcher processes', { concurrency: 4 }, (
     });
   }
 });
+
+describe('watch mode further up the ancestry (real nodemon and npm)', { timeout: 120_000 }, () => {
+  const children: Child[] = [];
+  const project = mkdtempSync(join(tmpdir(), 'nest-prom-npm-'));
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'watched', private: true, scripts: { 'start:prod': `node ${JSON.stringify(APP)}` } }));
+  after(async () => {
+    await Promise.all(children.map((c) => c.kill()));
+    rmSync(project, { recursive: true, force: true });
+  });
+  const run = async (args: string[]): Promise<Record<string, unknown>> => {
+    const [port] = await freePorts(1);
+    const child = new Child(
+      spawn(args[0] as string, args.slice(1), {
+        cwd: project,
+        env: { ...cleanEnv(), PROMETHEUS_METRICS_EXPORT_PORT: String(port), PROMETHEUS_METRICS_EXPORT_ADDRESS: '127.0.0.1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
+      }),
+      true,
+    );
+    children.push(child);
+    const reported = await child.next((e) => e.event === 'error' || e.event === 'ready');
+    assert.notEqual(reported.event, 'exit', `the app did not report: ${child.output}`);
+    return reported;
+  };
+
+  it('refuses under `nodemon --exec "npm run start:prod"`, where nodemon is the fourth ancestor', async () => {
+    const reported = await run([process.execPath, NODEMON, '--quiet', '--watch', project, '--exec', 'npm run start:prod']);
+    assert.equal(reported.event, 'error');
+    assert.equal(reported.name, 'WatchModeError');
+    assert.match(String(reported.message), /runs under `nodemon` \(ancestor process `.*nodemon/);
+  });
+
+  it('starts under `npm run start:prod` alone (walking the whole chain finds no watcher where there is none)', async () => {
+    const reported = await run(['npm', 'run', 'start:prod']);
+    assert.equal(reported.event, 'ready');
+    assert.equal(typeof reported.exportPort, 'number');
+  });
+});

@@ -5,6 +5,9 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { PrometheusConfigError, PrometheusModule, resolvePrometheusConfig, type PrometheusModuleOptions } from 'nest-prometheus';
 import { Registry } from 'prom-client';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 
 /** Resolves with the given options and environment and returns the error message. */
 function messageOf(options: Record<string, unknown>, env: NodeJS.ProcessEnv = {}): string {
@@ -96,7 +99,7 @@ describe('configuration errors name the setting, the value and what is accepted'
     assert.equal(off.database, false);
     assert.equal(off.cache, false);
     assert.equal(resolvePrometheusConfig({ database: true, cache: true }, { PROMETHEUS_DB_METRICS: 'false', PROMETHEUS_CACHE_METRICS: '0' }).database, true);
-    assert.deepEqual(defaults.export, { port: undefined, portRange: undefined, address: undefined, token: undefined });
+    assert.deepEqual(defaults.export, { port: undefined, portRange: undefined, address: undefined, token: undefined, threaded: false });
   });
 
   it('an explicit export.port or export.portRange wins over both port variables', () => {
@@ -116,7 +119,7 @@ describe('configuration errors name the setting, the value and what is accepted'
       prometheus_multiproc_dir: '/tmp/prom',
       PROMETHEUS_EXPORT_MIGRATIONS: 'true',
     });
-    assert.deepEqual(config.export, { port: 9100, portRange: [8001, 8002, 8003], address: '127.0.0.1', token: 's3cret' });
+    assert.deepEqual(config.export, { port: 9100, portRange: [8001, 8002, 8003], address: '127.0.0.1', token: 's3cret', threaded: false });
     assert.equal(config.multiprocessDir, '/tmp/prom');
     assert.equal(config.exportMigrations, true);
     assert.equal(resolvePrometheusConfig({}, { PROMETHEUS_MULTIPROC_DIR: '/a', prometheus_multiproc_dir: '/b' }).multiprocessDir, '/a');
@@ -143,5 +146,73 @@ describe('configuration errors name the setting, the value and what is accepted'
       if (saved === undefined) delete process.env.PROMETHEUS_METRICS_EXPORT_PORT;
       else process.env.PROMETHEUS_METRICS_EXPORT_PORT = saved;
     }
+  });
+
+  // The one rule: a variable set to an empty or whitespace-only value is an error naming it, never "unset".
+  const VARIABLES = [
+    'PROMETHEUS_METRIC_NAMESPACE',
+    'PROMETHEUS_LATENCY_BUCKETS',
+    'PROMETHEUS_HTTP_METRICS',
+    'PROMETHEUS_METRICS_EXPORT_PORT',
+    'PROMETHEUS_METRICS_EXPORT_PORT_RANGE',
+    'PROMETHEUS_METRICS_EXPORT_ADDRESS',
+    'PROMETHEUS_METRICS_EXPORT_TOKEN',
+    'PROMETHEUS_METRICS_EXPORT_THREADED',
+    'PROMETHEUS_MULTIPROC_DIR',
+    'prometheus_multiproc_dir',
+    'PROMETHEUS_DB_METRICS',
+    'PROMETHEUS_CACHE_METRICS',
+    'PROMETHEUS_EXPORT_MIGRATIONS',
+  ];
+
+  it('the empty-value cases below cover every variable the resolver reads', () => {
+    const resolver = join(dirname(createRequire(import.meta.url).resolve('nest-prometheus')), 'config/resolve-prometheus-config.js');
+    const read = new Set(readFileSync(resolver, 'utf8').match(/'(PROMETHEUS_[A-Z_]+|prometheus_multiproc_dir)'/g)?.map((q) => q.slice(1, -1)));
+    assert.ok(read.size >= 10, `found ${[...read].join(', ')}`);
+    assert.deepEqual([...read].sort(), [...VARIABLES].sort());
+  });
+
+  for (const variable of VARIABLES) {
+    for (const value of ['', '  \t']) {
+      it(`env: ${variable}=${JSON.stringify(value)} is an error naming the variable, not the default`, () => {
+        const withPort = variable.startsWith('PROMETHEUS_METRICS_EXPORT_') && !variable.includes('PORT') ? { PROMETHEUS_METRICS_EXPORT_PORT: '9100' } : {};
+        const message = messageOf({}, { ...withPort, [variable]: value });
+        assert.match(message, new RegExp(`environment variable ${variable} is set but (empty|blank \\(${JSON.stringify(value).replace(/\\/g, '\\\\')}\\)); an empty variable is an error, not "unset": unset it to use the default, or set it to .+`));
+      });
+    }
+  }
+
+  it('an empty variable is an error even where its option is valid empty (the namespace) and when another spelling is set', () => {
+    assert.equal(resolvePrometheusConfig({ namespace: '' }, { PROMETHEUS_METRIC_NAMESPACE: '' }).namespace, '', 'the explicit option wins and the variable is not read');
+    assert.match(messageOf({}, { PROMETHEUS_MULTIPROC_DIR: '', prometheus_multiproc_dir: '/tmp/x' }), /PROMETHEUS_MULTIPROC_DIR is set but empty/);
+  });
+
+  const badTokens: Array<[string, string]> = [
+    ['a space', 'two words'],
+    ['a non-ASCII character', 'tökén'],
+    ['a tab', 'a\tb'],
+    ['a newline', 'a\nb'],
+    ['a control character', 'a\u0001b'],
+  ];
+  for (const [title, token] of badTokens) {
+    it(`a token with ${title} is rejected at startup (no Authorization header can carry it)`, () => {
+      assert.match(messageOf({ export: { port: 9100, token } }), /option `export\.token` is .*; expected a non-empty string of visible ASCII characters without spaces \(what an `Authorization: Bearer <token>` header can carry\)/);
+      assert.match(messageOf({}, { PROMETHEUS_METRICS_EXPORT_TOKEN: `x${token}y` }), /environment variable PROMETHEUS_METRICS_EXPORT_TOKEN is .*; expected a non-empty string of visible ASCII/);
+    });
+  }
+
+  it('accepts tokens of visible ASCII, and trims the whitespace around a variable', () => {
+    assert.equal(resolvePrometheusConfig({ export: { token: 'A-z_0.9~+/=!$' } }, {}).export.token, 'A-z_0.9~+/=!$');
+    assert.equal(resolvePrometheusConfig({}, { PROMETHEUS_METRICS_EXPORT_TOKEN: ' s3cret\n' }).export.token, 's3cret');
+  });
+
+  it('`token: process.env.UNSET` beside a port is an error, not a port open to anyone; the same for the address', () => {
+    const unset = process.env.NEST_PROMETHEUS_SURELY_UNSET;
+    assert.equal(unset, undefined);
+    assert.match(messageOf({ export: { port: 9100, token: unset } }), /option `export\.token` is present but undefined .* while a metrics port is configured; expected a non-empty string of visible ASCII/);
+    assert.match(messageOf({ export: { portRange: '9100-9101', address: unset } }), /option `export\.address` is present but undefined .*or remove the key to bind all interfaces/);
+    // The variable still fills it in; and with no port the key is harmless.
+    assert.equal(resolvePrometheusConfig({ export: { port: 9100, token: unset } }, { PROMETHEUS_METRICS_EXPORT_TOKEN: 'fromenv' }).export.token, 'fromenv');
+    assert.equal(resolvePrometheusConfig({ export: { token: unset } }, {}).export.token, undefined);
   });
 });

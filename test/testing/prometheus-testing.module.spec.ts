@@ -63,7 +63,7 @@ describe('PrometheusTestingModule', () => {
     process.env.PROMETHEUS_HTTP_METRICS = 'false';
     try {
       const config = (await compile(PrometheusTestingModule.forRoot())).get<PrometheusConfig>(PROMETHEUS_CONFIG);
-      assert.deepEqual({ ...config.export }, { port: undefined, portRange: undefined, address: undefined, token: undefined });
+      assert.deepEqual({ ...config.export }, { port: undefined, portRange: undefined, address: undefined, token: undefined, threaded: false });
       assert.equal(config.namespace, '');
       assert.notEqual(config.http, false);
     } finally {

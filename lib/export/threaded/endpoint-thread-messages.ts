@@ -1,6 +1,9 @@
 /** What the main thread gives the exporter thread at start. @internal */
 export interface EndpointThreadData {
-  readonly port: number;
+  /** Ports to try in order; the first one that is free (and allowed) is kept. */
+  readonly ports: ReadonlyArray<number>;
+  /** A range: a taken or privileged port moves on to the next one, and none free is not an error. */
+  readonly range: boolean;
   readonly address?: string;
   readonly token?: string;
   readonly freshTimeoutMs: number;
@@ -9,7 +12,8 @@ export interface EndpointThreadData {
 /** Exporter thread → main thread. @internal */
 export type FromEndpointThread =
   | { readonly type: 'listening'; readonly port: number; readonly address: string }
-  | { readonly type: 'listen-error'; readonly code?: string; readonly message: string }
+  | { readonly type: 'listen-error'; readonly port: number; readonly code?: string; readonly message: string }
+  | { readonly type: 'no-free-port' }
   | { readonly type: 'render'; readonly id: number }
   | { readonly type: 'warn'; readonly message: string };
 

@@ -7,8 +7,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createMetricsRequestHandler, ExpositionUnavailableError, type ServedExposition } from '../metrics-request-handler.js';
 import type { EndpointThreadData, FromEndpointThread, ToEndpointThread } from './endpoint-thread-messages.js';
 
+if (parentPort === null) throw new Error('nest-prometheus: endpoint-thread.worker.js runs as a worker thread only');
 const port = parentPort;
-if (port === null) throw new Error('nest-prometheus: endpoint-thread.worker.js runs as a worker thread only');
 const data = workerData as EndpointThreadData;
 const post = (message: FromEndpointThread): void => port.postMessage(message);
 
@@ -53,11 +53,27 @@ port.on('message', (message: ToEndpointThread) => {
   }
 });
 
-server.once('error', (error: NodeJS.ErrnoException) => {
-  post({ type: 'listen-error', code: error.code, message: error.message });
-  port.close();
-});
-server.listen({ port: data.port, host: data.address, exclusive: true }, () => {
-  const address = server.address() as AddressInfo;
-  post({ type: 'listening', port: address.port, address: address.address });
-});
+/** Tries the ports in order; a taken or privileged port of a list moves on to the next one. */
+function listenOn(index: number): void {
+  const candidate = data.ports[index] as number;
+  const onError = (error: NodeJS.ErrnoException): void => {
+    server.off('listening', onListening);
+    const unavailable = error.code === 'EADDRINUSE' || error.code === 'EACCES' || error.code === 'EPERM';
+    if (unavailable && data.range) {
+      if (index + 1 < data.ports.length) return listenOn(index + 1);
+      post({ type: 'no-free-port' });
+    } else {
+      post({ type: 'listen-error', port: candidate, code: error.code, message: error.message });
+    }
+    port.close();
+  };
+  const onListening = (): void => {
+    server.off('error', onError);
+    const address = server.address() as AddressInfo;
+    post({ type: 'listening', port: address.port, address: address.address });
+  };
+  server.once('error', onError);
+  server.once('listening', onListening);
+  server.listen({ port: candidate, host: data.address, exclusive: true });
+}
+listenOn(0);

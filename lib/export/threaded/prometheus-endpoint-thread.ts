@@ -1,10 +1,11 @@
 import { Worker } from 'node:worker_threads';
 import { Logger } from '@nestjs/common';
 import { register as globalRegistry } from 'prom-client';
+import { checkEndpointToken } from '../check-endpoint-token.js';
 import type { EndpointLogger } from '../endpoint-logger.interface.js';
 import { METRICS_PATH } from '../metrics-request-handler.js';
 import { registrySource, type MetricsSource } from '../metrics-source.js';
-import { MetricsPortInUseError } from '../metrics-port-in-use.error.js';
+import { listenError } from '../metrics-listen.error.js';
 import type { PrometheusEndpointServerOptions } from '../prometheus-endpoint-options.interface.js';
 import { detectWatchMode } from '../watch-mode/detect-watch-mode.js';
 import { WatchModeError } from '../watch-mode/watch-mode.error.js';
@@ -34,8 +35,11 @@ export class PrometheusEndpointThread {
   private closing?: Promise<void>;
   private readonly source: MetricsSource;
   private readonly logger: EndpointLogger;
+  /** Request ids waiting for the rendering under way, if one is. */
+  private waiting?: number[];
 
   constructor(private readonly options: PrometheusEndpointThreadOptions) {
+    checkEndpointToken(options.token);
     this.source = options.source ?? registrySource(options.registry ?? globalRegistry);
     this.logger = options.logger ?? new Logger('PrometheusExporter');
     const timeout = options.freshTimeoutMs;
@@ -59,21 +63,39 @@ export class PrometheusEndpointThread {
   async start(): Promise<void> {
     const watch = detectWatchMode();
     if (watch !== undefined) throw new WatchModeError(watch);
+    await this.spawn([this.options.port], false);
+  }
+
+  /**
+   * Starts the thread on the first free port of `ports` (taken or privileged ports are skipped);
+   * `false` when none is free. No watch-mode check: the caller made it.
+   * @internal
+   */
+  async startOnFirstFree(ports: ReadonlyArray<number>): Promise<boolean> {
+    if (ports.length === 0) return false;
+    return this.spawn(ports, true);
+  }
+
+  private async spawn(ports: ReadonlyArray<number>, range: boolean): Promise<boolean> {
     const data: EndpointThreadData = {
-      port: this.options.port,
+      ports,
+      range,
       address: this.options.address,
       token: this.options.token,
       freshTimeoutMs: this.options.freshTimeoutMs ?? 1000,
     };
     const worker = new Worker(new URL('./endpoint-thread.worker.js', import.meta.url), { workerData: data });
     this.worker = worker;
-    await new Promise<void>((resolve, reject) => {
+    const listening = await new Promise<boolean>((resolve, reject) => {
       worker.on('message', (message: FromEndpointThread) => {
         if (message.type === 'listening') {
           this.bound = { port: message.port, address: message.address };
-          resolve();
+          resolve(true);
+        } else if (message.type === 'no-free-port') {
+          resolve(false);
         } else if (message.type === 'listen-error') {
-          reject(message.code === 'EADDRINUSE' ? new MetricsPortInUseError(this.options.port, this.options.address) : new Error(message.message));
+          const cause = Object.assign(new Error(message.message), { code: message.code });
+          reject(listenError(cause, message.port, this.options.address));
         } else if (message.type === 'render') {
           this.render(message.id);
         } else {
@@ -83,12 +105,17 @@ export class PrometheusEndpointThread {
       worker.once('error', reject);
       worker.once('exit', () => reject(new Error('nest-prometheus: the exporter thread exited before listening')));
     });
+    if (!listening) {
+      this.worker = undefined;
+      return false;
+    }
     const { signal } = this.options;
     if (signal !== undefined) {
       if (signal.aborted) void this.close();
       else signal.addEventListener('abort', () => void this.close(), { once: true });
     }
     this.logger.log(`metrics exporter listening on ${this.url} (worker thread)`);
+    return true;
   }
 
   /** Closes the server and ends the thread. Safe to call twice or before `start()`. */
@@ -103,10 +130,27 @@ export class PrometheusEndpointThread {
     return this.closing;
   }
 
+  /**
+   * Renders for the thread's request `id`. Requests that arrive while a rendering is under way
+   * share it: after the event loop was blocked, the requests queued meanwhile cost one rendering,
+   * not one each.
+   */
   private render(id: number): void {
-    this.source().then(
-      ({ contentType, body }) => this.send({ type: 'rendered', id, contentType, body }),
-      (error: Error) => this.send({ type: 'render-failed', id, message: error.message }),
+    if (this.waiting !== undefined) {
+      this.waiting.push(id);
+      return;
+    }
+    const ids = [id];
+    this.waiting = ids;
+    void this.source().then(
+      ({ contentType, body }) => {
+        this.waiting = undefined;
+        for (const each of ids) this.send({ type: 'rendered', id: each, contentType, body });
+      },
+      (error: Error) => {
+        this.waiting = undefined;
+        for (const each of ids) this.send({ type: 'render-failed', id: each, message: error.message });
+      },
     );
   }
 

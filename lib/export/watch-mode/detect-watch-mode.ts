@@ -21,9 +21,11 @@ const NODE = /^(node|nodejs|node\d+)(\.exe)?$/i;
  * - `node --watch`: sets `WATCH_REPORT_DEPENDENCIES` in the child; its command line has `--watch`.
  * - `nest start --watch` / `-w`: sets nothing; the grandparent (parent is `/bin/sh -c node …`) is
  *   `nest start --watch`.
- * - `nodemon`: sets nothing; the parent's program is `nodemon`.
- * - `tsx watch`: the parent's program is `tsx` with the `watch` command.
- * Ancestors are read from `/proc` (Linux); elsewhere only the `node --watch` variable is seen.
+ * - `nodemon`: sets nothing; an ancestor's program is `nodemon` (the parent, or further up, e.g.
+ *   the fourth ancestor under `nodemon --exec "npm run start:prod"`).
+ * - `tsx watch`: an ancestor's program is `tsx` with the `watch` command.
+ * The whole ancestry is read from `/proc` (Linux), up to 32 levels; elsewhere only the
+ * `node --watch` variable is seen.
  */
 export function detectWatchMode(
   signals: WatchModeSignals = { env: process.env, ancestors: readAncestorCommandLines() },

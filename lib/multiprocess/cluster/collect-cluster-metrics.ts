@@ -1,7 +1,9 @@
 import cluster, { type Worker } from 'node:cluster';
 import { Gauge, type Registry } from 'prom-client';
 import { aggregateSnapshots, type AggregationInput } from '../aggregate-snapshots.js';
-import { isMessage, METRICS_REQUEST, METRICS_RESPONSE, type MetricsResponseMessage } from './cluster-messages.js';
+import { validateSnapshot } from '../validate-snapshot.js';
+import { routeClusterAnswers } from './cluster-answer-router.js';
+import { METRICS_REQUEST } from './cluster-messages.js';
 import type { ClusterMetrics, ClusterMetricsOptions } from './cluster-metrics.interface.js';
 
 /** Metric the primary adds to the aggregate: workers that did not answer in time. */
@@ -24,28 +26,29 @@ export async function collectClusterMetrics(options: ClusterMetricsOptions = {})
   const id = nextId++;
   const answers = await new Promise<AggregationInput[]>((resolve) => {
     const received = new Map<Worker, AggregationInput>();
+    const pending = new Set(workers);
     const finish = (): void => {
       clearTimeout(timer);
-      cluster.off('message', onMessage);
-      cluster.off('exit', onExit);
+      stop();
       resolve([...received.values()]);
     };
-    const pending = new Set(workers);
     const settle = (worker: Worker): void => {
       pending.delete(worker);
       if (pending.size === 0) finish();
     };
-    const onMessage = (worker: Worker, message: unknown): void => {
-      if (!pending.has(worker) || !isMessage<MetricsResponseMessage>(message, METRICS_RESPONSE) || message.id !== id) return;
-      if (message.snapshot !== undefined) received.set(worker, { snapshot: message.snapshot, gone: false });
-      settle(worker);
-    };
-    const onExit = (worker: Worker): void => {
-      if (pending.has(worker)) settle(worker);
-    };
+    const stop = routeClusterAnswers(id, {
+      onAnswer: (worker, message) => {
+        if (!pending.has(worker)) return;
+        // A worker's answer is checked like a snapshot file: a bad one is left out, not merged.
+        const checked = message.snapshot === undefined ? undefined : validateSnapshot(message.snapshot);
+        if (checked?.ok === true) received.set(worker, { snapshot: checked.snapshot, gone: false });
+        settle(worker);
+      },
+      onExit: (worker) => {
+        if (pending.has(worker)) settle(worker);
+      },
+    });
     const timer = setTimeout(finish, timeoutMs);
-    cluster.on('message', onMessage);
-    cluster.on('exit', onExit);
     if (workers.length === 0) return finish();
     for (const worker of workers) {
       try {
@@ -62,6 +65,7 @@ export async function collectClusterMetrics(options: ClusterMetricsOptions = {})
 }
 
 function addMissingGauge(registry: Registry, missing: number): void {
+  registry.removeSingleMetric(MISSING_WORKERS_METRIC);
   const gauge = new Gauge({
     name: MISSING_WORKERS_METRIC,
     help: 'Cluster workers that did not answer the last metrics request in time (their metrics are missing from this scrape).',

@@ -1,7 +1,6 @@
 import { resolvePrometheusConfig } from '../../config/resolve-prometheus-config.js';
 import type { EndpointLogger } from '../../export/endpoint-logger.interface.js';
-import type { PrometheusEndpointServer } from '../../export/prometheus-endpoint.server.js';
-import { startConfiguredExporter } from '../../export/start-configured-exporter.js';
+import { startConfiguredExporter, type RunningExporter } from '../../export/start-configured-exporter.js';
 import type { MetricsExportOptions } from '../../interfaces/prometheus-options.interface.js';
 import type { ClusterMetricsOptions } from './cluster-metrics.interface.js';
 import { collectClusterMetrics } from './collect-cluster-metrics.js';
@@ -24,7 +23,7 @@ export interface ClusterPrimaryMetricsOptions extends ClusterMetricsOptions {
  * @returns the exporter, or `null` when no port is configured or no port of the range is free
  * @example if (cluster.isPrimary) { await setupClusterPrimaryMetrics({ export: { port: 9100 } }); for (…) cluster.fork(); }
  */
-export async function setupClusterPrimaryMetrics(options: ClusterPrimaryMetricsOptions = {}): Promise<PrometheusEndpointServer | null> {
+export async function setupClusterPrimaryMetrics(options: ClusterPrimaryMetricsOptions = {}): Promise<RunningExporter | null> {
   const config = resolvePrometheusConfig({ export: options.export, defaultMetrics: false });
   const timeoutMs = options.timeoutMs;
   return startConfiguredExporter(config, {

@@ -1,0 +1,46 @@
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { validateSnapshot, type SnapshotCheck } from './validate-snapshot.js';
+
+/**
+ * Reads one snapshot file without trusting it: opened with `O_NOFOLLOW` (a symbolic link is
+ * refused, so nothing outside the directory is read, not `/dev/zero` either) and `O_NONBLOCK` (a
+ * FIFO cannot block the open, nor hold a libuv thread), then checked on the open descriptor to be
+ * a regular file of at most `maxBytes`, read up to that size, parsed and validated.
+ * @internal
+ */
+export async function readSnapshotFile(path: string, maxBytes: number): Promise<SnapshotCheck> {
+  let handle;
+  try {
+    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP' || code === 'EMLINK') return { ok: false, reason: 'a symbolic link (links are not followed)' };
+    return { ok: false, reason: `cannot be opened: ${code ?? (error as Error).message}` };
+  }
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) return { ok: false, reason: 'not a regular file (a FIFO, socket, device or directory)' };
+    if (stats.size > maxBytes) return { ok: false, reason: `${stats.size} bytes, larger than the ${maxBytes}-byte limit` };
+    // One byte more than the limit tells a file that grew after the stat.
+    const buffer = Buffer.alloc(Math.min(stats.size, maxBytes) + 1);
+    let length = 0;
+    while (length < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+    }
+    if (length > maxBytes) return { ok: false, reason: `larger than the ${maxBytes}-byte limit` };
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(buffer.toString('utf8', 0, length));
+    } catch (error) {
+      return { ok: false, reason: `not valid JSON (${(error as Error).message})` };
+    }
+    return validateSnapshot(parsed);
+  } catch (error) {
+    return { ok: false, reason: `cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` };
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}

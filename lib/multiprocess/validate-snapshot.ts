@@ -1,0 +1,113 @@
+import type { ProcessSnapshot, SnapshotMetric } from './process-snapshot.interface.js';
+
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+const TYPES = new Set(['counter', 'gauge', 'histogram', 'summary']);
+const AGGREGATORS = new Set(['sum', 'first', 'min', 'max', 'average', 'omit']);
+/** The sample names a metric of each type may carry besides its own name. */
+const SUFFIXES: Readonly<Record<string, ReadonlyArray<string>>> = {
+  counter: [],
+  gauge: [],
+  histogram: ['_bucket', '_sum', '_count'],
+  summary: ['_sum', '_count'],
+};
+
+/** A validated snapshot, or why the value is not one. @internal */
+export type SnapshotCheck = { readonly ok: true; readonly snapshot: ProcessSnapshot } | { readonly ok: false; readonly reason: string };
+
+class Invalid extends Error {}
+
+function check(condition: boolean, reason: string): asserts condition {
+  if (!condition) throw new Invalid(reason);
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Checks that `value` (a parsed snapshot file, or a cluster worker's answer) is a snapshot this
+ * version can merge, and returns a clean copy holding only the known fields: metric and label
+ * names valid in the exposition format, a known type and aggregator, numeric values (`null`, which
+ * is what JSON makes of NaN and ±Infinity, reads as NaN), label values that are strings or numbers,
+ * no metric twice. Anything else is reported, never thrown, so one bad file cannot fail a scrape.
+ * @internal
+ */
+export function validateSnapshot(value: unknown): SnapshotCheck {
+  try {
+    check(isPlainObject(value), 'not a JSON object');
+    check(value.version === 1, `unknown format version ${JSON.stringify(value.version) ?? 'undefined'} (expected 1)`);
+    check(Number.isSafeInteger(value.pid) && (value.pid as number) > 0, '`pid` is not a positive integer');
+    check(typeof value.hostname === 'string', '`hostname` is not a string');
+    check(typeof value.writtenAt === 'number' && Number.isFinite(value.writtenAt), '`writtenAt` is not a number');
+    check(value.exited === undefined || typeof value.exited === 'boolean', '`exited` is not a boolean');
+    check(Array.isArray(value.metrics), '`metrics` is not an array');
+    const seen = new Set<string>();
+    const metrics = value.metrics.map((metric, index) => {
+      const clean = checkMetric(metric, `metrics[${index}]`);
+      check(!seen.has(clean.name), `metric "${clean.name}" appears twice`);
+      seen.add(clean.name);
+      return clean;
+    });
+    return {
+      ok: true,
+      snapshot: {
+        version: 1,
+        pid: value.pid as number,
+        hostname: value.hostname as string,
+        writtenAt: value.writtenAt as number,
+        exited: value.exited === true,
+        metrics,
+      },
+    };
+  } catch (error) {
+    if (error instanceof Invalid) return { ok: false, reason: error.message };
+    return { ok: false, reason: `unreadable: ${(error as Error)?.message ?? String(error)}` };
+  }
+}
+
+function checkMetric(metric: unknown, where: string): SnapshotMetric {
+  check(isPlainObject(metric), `${where} is not an object`);
+  const { name, help, type, aggregator, perProcess, values } = metric;
+  check(typeof name === 'string' && METRIC_NAME.test(name), `${where}.name ${JSON.stringify(name) ?? 'undefined'} is not a valid metric name`);
+  check(typeof help === 'string', `metric "${name}": help is not a string`);
+  check(typeof type === 'string' && TYPES.has(type), `metric "${name}": unknown type ${JSON.stringify(type) ?? 'undefined'}`);
+  check(
+    typeof aggregator === 'string' && AGGREGATORS.has(aggregator),
+    `metric "${name}": unknown aggregator ${JSON.stringify(aggregator) ?? 'undefined'}`,
+  );
+  check(perProcess === undefined || typeof perProcess === 'boolean', `metric "${name}": perProcess is not a boolean`);
+  check(Array.isArray(values), `metric "${name}": values is not an array`);
+  const allowed = new Set([name, ...(SUFFIXES[type] ?? []).map((suffix) => name + suffix)]);
+  const clean = values.map((sample, index) => checkSample(sample, `metric "${name}" values[${index}]`, allowed, `${name}_bucket`));
+  return {
+    name,
+    help,
+    type,
+    aggregator,
+    values: clean,
+    ...(perProcess === true ? { perProcess } : {}),
+  } as unknown as SnapshotMetric;
+}
+
+function checkSample(sample: unknown, where: string, allowed: ReadonlySet<string>, bucketName: string): Record<string, unknown> {
+  check(isPlainObject(sample), `${where} is not an object`);
+  const { value, labels, metricName } = sample;
+  check(value === null || typeof value === 'number', `${where}: value ${JSON.stringify(value) ?? 'undefined'} is not a number`);
+  check(metricName === undefined || (typeof metricName === 'string' && allowed.has(metricName)), `${where}: sample name ${JSON.stringify(metricName)} does not belong to the metric`);
+  check(labels === undefined || isPlainObject(labels), `${where}: labels is not an object`);
+  const cleanLabels: Record<string, string | number> = {};
+  for (const [label, labelValue] of Object.entries(labels ?? {})) {
+    check(LABEL_NAME.test(label) && !label.startsWith('__'), `${where}: ${JSON.stringify(label)} is not a valid label name`);
+    check(
+      typeof labelValue === 'string' || (typeof labelValue === 'number' && !Number.isNaN(labelValue)),
+      `${where}: label ${label} has a value that is not a string or a number`,
+    );
+    cleanLabels[label] = labelValue;
+  }
+  if (metricName === bucketName) check(cleanLabels.le !== undefined, `${where}: a histogram bucket without an "le" label`);
+  return {
+    value: value === null ? Number.NaN : value,
+    labels: cleanLabels,
+    ...(metricName === undefined ? {} : { metricName }),
+  };
+}
