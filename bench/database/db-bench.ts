@@ -8,15 +8,21 @@ import { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { instrumentBetterSqlite3, instrumentDataSource, instrumentPg } from 'nest-prometheus';
 
-const ROUNDS = Number(process.argv.find((a) => a.startsWith('--rounds='))?.slice('--rounds='.length) ?? 5);
-const STATEMENTS = 10_000;
+const ROUNDS = Number(process.argv.find((a) => a.startsWith('--rounds='))?.slice('--rounds='.length) ?? 15);
+const STATEMENTS = Number(process.argv.find((a) => a.startsWith('--statements='))?.slice('--statements='.length) ?? 10_000);
 const SQLITE_STATEMENTS = 200_000;
 const URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
+interface Round {
+  /** Wall time, ms. */
+  readonly wall: number;
+  /** This process's CPU time (user + system), ms: what the instrumentation adds, without the waits. */
+  readonly cpu: number;
+}
+
 interface Variant {
   readonly name: string;
-  /** Runs one round and returns its wall time in ms. */
-  run(): Promise<number>;
+  run(): Promise<Round>;
 }
 
 function median(values: readonly number[]): number {
@@ -25,15 +31,23 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-async function timed(fn: () => Promise<void> | void): Promise<number> {
+async function timed(fn: () => Promise<void> | void): Promise<Round> {
+  const cpu = process.cpuUsage();
   const start = process.hrtime.bigint();
   await fn();
-  return Number(process.hrtime.bigint() - start) / 1e6;
+  const wall = Number(process.hrtime.bigint() - start) / 1e6;
+  const used = process.cpuUsage(cpu);
+  return { wall, cpu: (used.user + used.system) / 1e3 };
 }
 
 /** Plain and instrumented alternate round by round, the order flipped every round. */
-async function interleave(plain: Variant, measured: Variant): Promise<{ plain: number[]; measured: number[] }> {
-  const out = { plain: [] as number[], measured: [] as number[] };
+interface Rounds {
+  readonly plain: Round[];
+  readonly measured: Round[];
+}
+
+async function interleave(plain: Variant, measured: Variant): Promise<Rounds> {
+  const out: Rounds = { plain: [], measured: [] };
   await plain.run(); // warm-up
   await measured.run();
   for (let round = 0; round < ROUNDS; round++) {
@@ -43,12 +57,20 @@ async function interleave(plain: Variant, measured: Variant): Promise<{ plain: n
   return out;
 }
 
-function row(title: string, unit: string, result: { plain: number[]; measured: number[] }, per: number): string {
-  const p = median(result.plain);
-  const m = median(result.measured);
-  const spread = (v: number[]) => `${Math.min(...v).toFixed(0)}–${Math.max(...v).toFixed(0)}`;
-  const perStatement = ((m - p) * 1e6) / per; // ms → ns per statement
-  return `| ${title} | ${p.toFixed(0)} (${spread(result.plain)}) | ${m.toFixed(0)} (${spread(result.measured)}) | ${(m / p).toFixed(3)}× | ${perStatement >= 0 ? '+' : ''}${perStatement.toFixed(0)} ${unit} |`;
+/** Median and quartiles of the per-pair ratios (each instrumented round against the plain round next to it). */
+function pairRatios(result: Rounds, key: keyof Round): { median: number; q1: number; q3: number } {
+  const ratios = result.plain.map((p, i) => result.measured[i]![key] / p[key]).sort((a, b) => a - b);
+  const at = (q: number) => ratios[Math.min(ratios.length - 1, Math.round(q * (ratios.length - 1)))]!;
+  return { median: median(ratios), q1: at(0.25), q3: at(0.75) };
+}
+
+function row(title: string, result: Rounds, per: number): string {
+  const med = (rounds: Round[], key: keyof Round) => median(rounds.map((r) => r[key]));
+  const fmt = (r: { median: number; q1: number; q3: number }) => `${r.median.toFixed(3)}× (${r.q1.toFixed(3)}–${r.q3.toFixed(3)})`;
+  const cpuPlain = med(result.plain, 'cpu');
+  const cpuRatio = pairRatios(result, 'cpu');
+  const addedNs = ((cpuRatio.median - 1) * cpuPlain * 1e6) / per;
+  return `| ${title} | ${(med(result.plain, 'wall') * 1e6 / per / 1e3).toFixed(1)} µs | ${fmt(pairRatios(result, 'wall'))} | ${fmt(cpuRatio)} | ${addedNs >= 0 ? '+' : ''}${addedNs.toFixed(0)} ns |`;
 }
 
 async function pgPool(): Promise<string> {
@@ -63,7 +85,7 @@ async function pgPool(): Promise<string> {
       }),
   });
   try {
-    return row(`pg Pool, ${STATEMENTS.toLocaleString('en')} × SELECT 1 (ms/round)`, 'ns', await interleave(variant('plain', plain), variant('measured', measured)), STATEMENTS);
+    return row(`pg Pool, ${STATEMENTS.toLocaleString('en')} × SELECT 1`, await interleave(variant('plain', plain), variant('measured', measured)), STATEMENTS);
   } finally {
     await plain.end();
     await measured.end();
@@ -83,7 +105,7 @@ async function typeorm(): Promise<string> {
       }),
   });
   try {
-    return row(`TypeORM (postgres), ${STATEMENTS.toLocaleString('en')} × SELECT 1 (ms/round)`, 'ns', await interleave(variant('plain', plain), variant('measured', measured)), STATEMENTS);
+    return row(`TypeORM (postgres), ${STATEMENTS.toLocaleString('en')} × SELECT 1`, await interleave(variant('plain', plain), variant('measured', measured)), STATEMENTS);
   } finally {
     await plain.destroy();
     await measured.destroy();
@@ -104,11 +126,11 @@ async function sqlite(): Promise<string> {
         }),
     };
   };
-  return row(`better-sqlite3 in process, ${SQLITE_STATEMENTS.toLocaleString('en')} × get() (ms/round)`, 'ns', await interleave(variant('plain', plain), variant('measured', measured)), SQLITE_STATEMENTS);
+  return row(`better-sqlite3 in process, ${SQLITE_STATEMENTS.toLocaleString('en')} × get()`, await interleave(variant('plain', plain), variant('measured', measured)), SQLITE_STATEMENTS);
 }
 
 const rows = [await pgPool(), await typeorm(), await sqlite()];
-console.log(`## Database\n\n${new Date().toISOString().slice(0, 16)} UTC, Node ${process.version}, ${ROUNDS} interleaved rounds (median, min–max), one connection per pool.\n`);
-console.log('| workload | plain | instrumented | ratio | added per statement |');
+console.log(`## Database\n\n${new Date().toISOString().slice(0, 16)} UTC, Node ${process.version}, ${ROUNDS} interleaved rounds, one connection per pool; ratios are medians of per-pair ratios, IQR in brackets.\n`);
+console.log('| workload | plain, wall per statement | instrumented/plain wall, median of pairs (IQR) | instrumented/plain CPU of this process (IQR) | CPU added per statement |');
 console.log('|---|---:|---:|---:|---:|');
 for (const r of rows) console.log(r);
