@@ -50,7 +50,6 @@ export function measureAsync(series: DbSeries, fn: AnyFunction, self: unknown, a
     const copy = Array.prototype.slice.call(args);
     copy[last] = function measuredCallback(this: unknown, error: unknown) {
       endStatement(series, startedAt, error !== null && error !== undefined, error);
-      // eslint-disable-next-line prefer-rest-params
       return Reflect.apply(callback as AnyFunction, this, arguments);
     };
     callArgs = copy;

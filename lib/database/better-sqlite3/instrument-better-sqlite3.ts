@@ -29,7 +29,6 @@ function createStatementMeasurer(series: DbSeries): StatementMeasurer {
     for (const name of RUNNERS) {
       const original = proto[name]!;
       out[name] = function measuredStatement(this: unknown) {
-        // eslint-disable-next-line prefer-rest-params
         return measureSync(series, original, this, arguments);
       };
     }
@@ -61,7 +60,6 @@ export function measureBetterSqlite3Database(database: BetterSqlite3DatabaseLike
     database.prepare = function measuredPrepare(this: unknown) {
       let statement: BetterSqlite3StatementLike;
       try {
-        // eslint-disable-next-line prefer-rest-params
         statement = Reflect.apply(prepare, this, arguments) as BetterSqlite3StatementLike;
       } catch (error) {
         // The database refused the SQL: a statement that was attempted and failed.
@@ -76,7 +74,6 @@ export function measureBetterSqlite3Database(database: BetterSqlite3DatabaseLike
       return statement;
     } as BetterSqlite3DatabaseLike['prepare'];
     database.exec = function measuredExec(this: unknown) {
-      // eslint-disable-next-line prefer-rest-params
       return measureSync(series, exec, this, arguments);
     } as BetterSqlite3DatabaseLike['exec'];
   } catch (error) {

@@ -41,7 +41,6 @@ function measureClient(client: PgClientLike, series: DbSeries, countConnect: boo
   measured.add(client);
   const query = client.query;
   client.query = function measuredQuery(this: unknown) {
-    // eslint-disable-next-line prefer-rest-params
     return measureAsync(series, query as (...args: unknown[]) => unknown, this, arguments);
   };
   if (countConnect) measureConnect(client, series);

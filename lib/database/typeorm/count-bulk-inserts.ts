@@ -34,7 +34,6 @@ function watchExecute(builder: InsertQueryBuilderLike, series: DbSeries): void {
     } catch (error) {
       reportInstrumentationFailure('counting a TypeORM bulk insert', error);
     }
-    // eslint-disable-next-line prefer-rest-params
     return Reflect.apply(execute, this, arguments);
   };
 }
@@ -49,13 +48,11 @@ function watchExecute(builder: InsertQueryBuilderLike, series: DbSeries): void {
 export function countBulkInserts(dataSource: { createQueryBuilder: AnyFunction }, series: DbSeries): void {
   const create = dataSource.createQueryBuilder;
   dataSource.createQueryBuilder = function createCountedQueryBuilder(this: unknown) {
-    // eslint-disable-next-line prefer-rest-params
     const builder = Reflect.apply(create, this, arguments) as { insert?: AnyFunction } | undefined;
     try {
       const insert = builder?.insert;
       if (builder !== undefined && typeof insert === 'function') {
         builder.insert = function countedInsert(this: unknown) {
-          // eslint-disable-next-line prefer-rest-params
           const insertBuilder = Reflect.apply(insert, this, arguments) as InsertQueryBuilderLike;
           try {
             watchExecute(insertBuilder, series);
