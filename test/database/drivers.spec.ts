@@ -154,6 +154,26 @@ describe('mysql2: instrumentMysql2 through its diagnostics channels', async () =
     }
   });
 
+  it('two pools on the same server and database keep their own alias; one already in use when instrumented too', { skip }, async () => {
+    const early = mysql.createPool({ uri: MYSQL_URL, connectionLimit: 1 }).promise();
+    const late = mysql.createPool({ uri: MYSQL_URL, connectionLimit: 1 }).promise();
+    try {
+      await early.query('SELECT 1'); // its connection exists before instrumentation
+      instrumentMysql2(early, { alias: 'early', registry });
+      instrumentMysql2(late, { alias: 'late', registry });
+      const before = await saveRegistry(registry);
+      for (let i = 0; i < 2; i++) await early.query('SELECT 1');
+      for (let i = 0; i < 5; i++) await late.execute('SELECT ?', [i]);
+      await assertMetricDiff(before, 2, 'nestjs_db_execute_total', { alias: 'early', vendor: 'mysql' });
+      await assertMetricDiff(before, 5, 'nestjs_db_execute_total', { alias: 'late', vendor: 'mysql' });
+      await assertMetricDiff(before, 0, 'nestjs_db_execute_total', labels);
+      await assertMetricDiff(before, 1, 'nestjs_db_new_connections_total', { alias: 'late', vendor: 'mysql' });
+    } finally {
+      await early.end();
+      await late.end();
+    }
+  });
+
   it('a pool on a closed port → new_connections_total +1 and new_connection_errors_total +1', { skip }, async () => {
     const dead = mysql.createPool({ host: '127.0.0.1', port: await closedPort(), user: 'root', database: 'test' });
     instrumentMysql2(dead.promise(), { alias: 'dead', registry });

@@ -97,17 +97,8 @@ for (const target of DB_TARGETS) {
 
     it('two DataSources → two aliases (default and the DataSource name)', { skip }, async () => {
       const registry = new Registry();
-      let second = target.dataSource('second');
-      let dropDatabase: string | undefined;
-      if (target.vendor === 'mysql') {
-        // mysql2's tracing events name server and database, not the connection: give the second its own database.
-        dropDatabase = `np_db_second_${uniqueSuffix()}`;
-        const admin = new DataSource(target.dataSource());
-        await admin.initialize();
-        await admin.query(`CREATE DATABASE ${dropDatabase}`);
-        await admin.destroy();
-        second = { ...second, url: (second as { url: string }).url.replace(/\/test$/, `/${dropDatabase}`) } as typeof second;
-      }
+      // Both on the same server and database: for mysql2 the alias must come from the instance, not the endpoint.
+      const second = target.dataSource('second');
       @Module({
         imports: [
           PrometheusModule.forRoot({ registry, defaultMetrics: false, controller: false }),
@@ -125,12 +116,6 @@ for (const target of DB_TARGETS) {
         await assertMetricDiff(before, 3, 'nestjs_db_execute_total', { alias: 'second', vendor: target.vendor });
       } finally {
         await context.close();
-        if (dropDatabase !== undefined) {
-          const admin = new DataSource(target.dataSource());
-          await admin.initialize();
-          await admin.query(`DROP DATABASE ${dropDatabase}`);
-          await admin.destroy();
-        }
       }
     });
 

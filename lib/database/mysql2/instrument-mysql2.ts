@@ -3,14 +3,15 @@ import { reportInstrumentationFailure } from '../report-instrumentation-failure.
 import { resolveDbSeries } from '../resolve-db-series.js';
 import { subscribeMysql2Channels } from './mysql2-channels.js';
 import type { Mysql2ConnectionConfigLike, Mysql2Like } from './mysql2-like.interface.js';
-import { addMysql2Route, type Mysql2Endpoint } from './mysql2-routes.js';
+import { markMysql2Config } from './mysql2-config-marker.js';
+import { addMysql2Route, type Mysql2Endpoint, type Mysql2Route } from './mysql2-routes.js';
 
 const measured = new WeakSet<object>();
 
 interface Mysql2Internals {
   readonly _closed?: boolean;
   readonly _closing?: boolean;
-  readonly _allConnections?: { readonly length: number };
+  readonly _allConnections?: { readonly length: number; toArray?: () => Array<{ readonly config?: object }> };
 }
 
 /** The callback-API pool or connection behind a `mysql2/promise` wrapper. */
@@ -35,9 +36,9 @@ function endpointOf(config: Mysql2ConnectionConfigLike): Mysql2Endpoint {
 /**
  * Counts the statements and connections of one mysql2 `Pool` or `Connection` (callback or
  * `mysql2/promise` API) under `alias` with `vendor="mysql"`, from the `node:diagnostics_channel`
- * tracing channels mysql2 ≥ 3.20 publishes: nothing is patched. mysql2's events name the server and
- * database, not the connection, so two instruments on the same server, port and database share the
- * alias of the last one. Idempotent per instance.
+ * tracing channels mysql2 ≥ 3.20 publishes (no driver code is patched; the instance's config gets a
+ * `database` accessor so that its events can be told from other instances'). Uninstrumented
+ * clients on the same server, port and database count under this alias. Idempotent per instance.
  *
  * @example
  * const pool = mysql.createPool({ uri });
@@ -55,7 +56,13 @@ export function instrumentMysql2(poolOrConnection: Mysql2Like, options: DbInstru
     // Connections a pool opened before it was handed to us (TypeORM opens one at initialisation).
     const open = internals._allConnections?.length;
     if (typeof open === 'number') series.newConnections += open;
-    addMysql2Route({ ...endpointOf(config), series, closed: () => internals._closed === true || internals._closing === true });
+    const route: Mysql2Route = { ...endpointOf(config), series, closed: () => internals._closed === true || internals._closing === true };
+    addMysql2Route(route);
+    markMysql2Config(config, route);
+    // Connections the pool opened already carry their own copy of the config.
+    for (const connection of internals._allConnections?.toArray?.() ?? []) {
+      if (connection.config !== undefined) markMysql2Config(connection.config, route);
+    }
   } catch (error) {
     reportInstrumentationFailure('instrumenting a mysql2 pool or connection', error);
   }

@@ -2,6 +2,7 @@ import diagnosticsChannel from 'node:diagnostics_channel';
 import type { DbSeries } from '../db-series.js';
 import { endStatement } from '../measured-call.js';
 import { reportInstrumentationFailure } from '../report-instrumentation-failure.js';
+import { takeMarkedRoute } from './mysql2-config-marker.js';
 import { findMysql2Series, type Mysql2Endpoint } from './mysql2-routes.js';
 
 const STATE = Symbol('nest-prometheus.db');
@@ -16,9 +17,16 @@ type TracedContext = Partial<Mysql2Endpoint> & { error?: unknown; [STATE]?: Stat
 
 let subscribed = false;
 
+/** The instance's series: the one whose config mysql2 just read, else the one with this endpoint. */
+function seriesOf(context: TracedContext): DbSeries | undefined {
+  const marked = takeMarkedRoute(context);
+  if (marked !== undefined && !marked.closed()) return marked.series;
+  return findMysql2Series(context);
+}
+
 function statementStart(context: TracedContext): void {
   try {
-    const series = findMysql2Series(context);
+    const series = seriesOf(context);
     if (series !== undefined) context[STATE] = { series, startedAt: series.statementStarted(), done: false };
   } catch (error) {
     reportInstrumentationFailure('counting a mysql2 statement', error);
@@ -34,7 +42,7 @@ function statementDone(context: TracedContext): void {
 
 function connectStart(context: TracedContext): void {
   try {
-    const series = findMysql2Series(context);
+    const series = seriesOf(context);
     if (series === undefined) return;
     series.connectionStarted();
     context[STATE] = { series, startedAt: 0, done: false };

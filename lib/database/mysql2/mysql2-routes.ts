@@ -24,9 +24,9 @@ export function addMysql2Route(route: Mysql2Route): void {
 }
 
 /**
- * The series of the instrumented instance a tracing event belongs to. mysql2's contexts carry the
- * server address, port and database, not the connection: the most recently instrumented open
- * instance with that endpoint wins (a warning is logged once if two aliases share one).
+ * The series for a tracing event that no config accessor traced to its instance: the most recently
+ * instrumented open instance with the event's server address, port and database (a warning is
+ * logged once if two aliases share that endpoint).
  * @internal
  */
 export function findMysql2Series(context: Partial<Mysql2Endpoint>): DbSeries | undefined {
@@ -44,8 +44,8 @@ export function findMysql2Series(context: Partial<Mysql2Endpoint>): DbSeries | u
       warnedAmbiguous = true;
       new Logger('PrometheusModule').warn(
         `Database metrics: two mysql2 instances with aliases "${found.alias}" and "${route.series.alias}" reach ` +
-          `${route.serverAddress}:${route.serverPort ?? ''}/${route.database}; mysql2's tracing events do not say which ` +
-          `connection they come from, so both are counted under "${found.alias}"`,
+          `${route.serverAddress}:${route.serverPort ?? ''}/${route.database} and an event could not be traced to either ` +
+          `(a client that was not instrumented, or a config copied before instrumentation); it is counted under "${found.alias}"`,
       );
     }
   }
