@@ -47,5 +47,22 @@ export { HttpMetricsInterceptor } from './http/http-metrics.interceptor.js';
 export { BODY_BYTES_BUCKETS, INVALID_METHOD, UNNAMED_VIEW } from './http/http.constants.js';
 export { MigrationMetricsService } from './migrations/migration-metrics.service.js';
 export { MonitorModel } from './models/monitor-model.decorator.js';
-export { prismaModelMetrics, type PrismaModelMetricsExtension, type PrismaModelMetricsOptions, type PrismaOperationParams } from './models/prisma-model-metrics.js';
+export { prismaModelMetrics, type PrismaModelMetricsExtension, type PrismaModelMetricsOptions } from './models/prisma-model-metrics.js';
 export { monitorPrismaMigrations, type PrismaMigrationsOptions } from './migrations/monitor-prisma-migrations.js';
+export type { DbVendor } from './database/db-vendor.js';
+export type { DbErrorType } from './database/db-error-type.js';
+export type { DbInstrumentOptions } from './database/db-instrument-options.interface.js';
+export { instrumentPg } from './database/pg/instrument-pg.js';
+export type { PgClientLike, PgPoolLike } from './database/pg/pg-like.interface.js';
+export { instrumentMysql2 } from './database/mysql2/instrument-mysql2.js';
+export type { Mysql2ConnectionConfigLike, Mysql2Like } from './database/mysql2/mysql2-like.interface.js';
+export { instrumentBetterSqlite3 } from './database/better-sqlite3/instrument-better-sqlite3.js';
+export type { BetterSqlite3DatabaseLike, BetterSqlite3StatementLike } from './database/better-sqlite3/better-sqlite3-like.interface.js';
+export { instrumentDataSource } from './database/typeorm/instrument-data-source.js';
+export type { DataSourceLike } from './database/typeorm/data-source-like.interface.js';
+export {
+  prismaMetricsExtension,
+  type PrismaMetricsExtension,
+  type PrismaMetricsOptions,
+  type PrismaOperationParams,
+} from './database/prisma/prisma-metrics-extension.js';

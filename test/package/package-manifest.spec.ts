@@ -69,6 +69,17 @@ describe('package manifest', () => {
     assert.match(index, /MigrationMetricsService/);
   });
 
+  it('the database integrations load no driver or ORM: no import, type reference or require of one anywhere in dist', () => {
+    const optional = ['pg', 'pg-pool', 'mysql2', 'better-sqlite3', 'typeorm', '@nestjs/typeorm', '@prisma/client', 'prisma', 'knex', 'drizzle-orm'];
+    const named: string[] = [];
+    for (const file of [...files(join(ROOT, 'dist'), '.js'), ...files(join(ROOT, 'dist'), '.d.ts')]) {
+      const source = readFileSync(file, 'utf8');
+      const specifiers = [...importsOf(source), ...[...source.matchAll(/(?:require\s*\(|reference\s+types=)\s*['"]([^'"]+)['"]/g)].map((m) => m[1]!)];
+      for (const specifier of specifiers) if (optional.includes(packageName(specifier))) named.push(`${specifier} (${file.slice(ROOT.length + 1)})`);
+    }
+    assert.deepEqual(named, []);
+  });
+
   it('has no runtime dependencies: everything it needs comes from the app (peers)', () => {
     assert.deepEqual(Object.keys(manifest.dependencies ?? {}), []);
     assert.deepEqual(Object.keys(manifest.peerDependencies).sort(), ['@nestjs/common', '@nestjs/core', 'prom-client', 'reflect-metadata', 'rxjs']);
