@@ -111,7 +111,7 @@ for (const adapter of ADAPTERS) {
       assert.equal([...body.matchAll(/^shop_nestjs_http_requests_latency_including_middlewares_seconds_bucket/gm)].length, 3);
     });
 
-    it('adds a custom label through an HttpMetricsInterceptor subclass', async () => {
+    it('adds a custom label through an HttpMetricsInterceptor subclass', async (t) => {
       const registry = new Registry();
       const app = await start(
         appModule({ registry, defaultMetrics: false }, { providers: [{ provide: APP_INTERCEPTOR, useClass: FeatureMetricsInterceptor }] }),
@@ -124,7 +124,7 @@ for (const adapter of ADAPTERS) {
       assert.equal(d('requests_total_by_view_transport_method_total', { view: 'PlainController.checkout', transport: 'http', method: 'GET', feature: 'checkout' }), 2);
       assert.equal(d('requests_latency_seconds_by_view_method_count', { view: 'PlainController.checkout', method: 'GET', feature: 'checkout' }), 2);
       assert.equal(d('responses_total_by_status_total', { status: '200' }), 3);
-      const lint = await promlint(await registry.metrics());
+      const lint = await promlint(await registry.metrics(), t);
       assert.equal(lint.code, 0, lint.output);
     });
 

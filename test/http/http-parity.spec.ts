@@ -246,13 +246,13 @@ for (const adapter of ADAPTERS) {
       assert.doesNotMatch(body, /unknown\/\d/);
     });
 
-    it('exposes the HTTP metrics without promlint findings', async () => {
+    it('exposes the HTTP metrics without promlint findings', async (t) => {
       const body = await (await get('/metrics')).text();
       for (const name of ['requests_before_middlewares_total', 'responses_total_by_status_view_method_total', 'exceptions_total_by_view_total']) {
         assert.match(body, new RegExp(`^# TYPE ${P}${name} counter$`, 'm'));
       }
       assert.match(body, new RegExp(`^# TYPE ${P}requests_latency_seconds_by_view_method histogram$`, 'm'));
-      const lint = await promlint(body);
+      const lint = await promlint(body, t);
       assert.equal(lint.code, 0, lint.output);
     });
   });

@@ -43,7 +43,7 @@ function getGzip(url: string): Promise<{ status: number; headers: Record<string,
 
 for (const adapter of ADAPTERS) {
   describe(`GET /metrics (${adapter})`, () => {
-    it('returns 200, the registry content type, default and custom metrics, and passes promtool', async () => {
+    it('returns 200, the registry content type, default and custom metrics, and passes promtool', async (t) => {
       const registry = new Registry();
       const app = await startApp(appModule(registry), adapter);
       opened.push(app);
@@ -56,12 +56,12 @@ for (const adapter of ADAPTERS) {
       assert.match(body, /^jobs_total\{queue="mail"\} 1$/m);
       assert.match(body, /^job_seconds_bucket\{le="\+Inf"\} 0$/m);
       assert.match(body, /^nodejs_eventloop_lag_seconds /m);
-      const lint = await promlint(body);
+      const lint = await promlint(body, t);
       assert.equal(lint.code, 0, lint.output);
       assert.match(lint.output, /promlint: OK/);
     });
 
-    it('serves the same exposition through response compression', async () => {
+    it('serves the same exposition through response compression', async (t) => {
       const registry = new Registry();
       const app = await startApp(appModule(registry), adapter, {
         configure: async (nest, name) => {
@@ -76,7 +76,7 @@ for (const adapter of ADAPTERS) {
       assert.equal(res.headers['content-type'], 'text/plain; version=0.0.4; charset=utf-8');
       const body = gunzipSync(res.body).toString('utf8');
       assert.match(body, /^# TYPE jobs_total counter$/m);
-      const lint = await promlint(body);
+      const lint = await promlint(body, t);
       assert.equal(lint.code, 0, lint.output);
     });
 

@@ -46,7 +46,7 @@ describe('multiprocessDir aggregation through the controller (two apps, one per 
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('sums counters and histograms, keeps default gauges per process, honours sumAcrossProcesses and other aggregators', async () => {
+  it('sums counters and histograms, keeps default gauges per process, honours sumAcrossProcesses and other aggregators', async (t) => {
     const a = instruments();
     const b = instruments();
     const [appA, appB] = [await appWith(dir, a, ADAPTERS[0]), await appWith(dir, b, ADAPTERS[1])];
@@ -79,7 +79,7 @@ describe('multiprocessDir aggregation through the controller (two apps, one per 
     const perProcess = text.split('\n').filter((l) => l.startsWith('mp_heap_bytes{'));
     assert.equal(perProcess.length, 2, text);
     assert.ok(perProcess.every((l) => /^mp_heap_bytes\{pid="[^"]+"\} (100|200)$/.test(l)), perProcess.join('\n'));
-    const lint = await promlint(text);
+    const lint = await promlint(text, t);
     assert.equal(lint.code, 0, lint.output);
 
     // The live values of the scraped process are used; the other process's only as of its last write.

@@ -38,7 +38,7 @@ describe('node cluster: the primary serves the sum of its workers (real processe
     assert.equal(new Set(ports).size, WORKERS, JSON.stringify(workers));
   });
 
-  it(`${REQUESTS} requests spread over ${WORKERS} workers give exactly ${REQUESTS} at the primary`, async () => {
+  it(`${REQUESTS} requests spread over ${WORKERS} workers give exactly ${REQUESTS} at the primary`, async (t) => {
     await inBatches(REQUESTS, 10, async () => assert.equal((await getFresh(`http://127.0.0.1:${appPort}/hit`)).status, 200));
     for (const w of workers) {
       own[w.pid as number] = sample((await getFresh(`http://127.0.0.1:${w.exportPort}/metrics`)).body, 'fixture_requests_total') ?? 0;
@@ -50,7 +50,7 @@ describe('node cluster: the primary serves the sum of its workers (real processe
     assert.equal(sample(text, 'fixture_requests_total'), REQUESTS);
     assert.equal(sample(text, 'nest_prometheus_cluster_workers_missing'), 0);
     for (const w of workers) assert.equal(sample(text, `fixture_worker_up{pid="${w.pid}"}`), 1);
-    const lint = await promlint(text);
+    const lint = await promlint(text, t);
     assert.equal(lint.code, 0, lint.output);
   });
 

@@ -61,7 +61,7 @@ describe('hostile files in multiprocessDir never fail, hang or bloat a scrape (r
     rmSync(outside, { recursive: true, force: true });
   });
 
-  it('every scrape answers 200 with the good processes merged, a clean exposition, and the skipped files counted', async () => {
+  it('every scrape answers 200 with the good processes merged, a clean exposition, and the skipped files counted', async (t) => {
     for (let i = 0; i < 3; i++) assert.equal((await getFresh(`http://127.0.0.1:${b.appPort}/hit`)).status, 200);
     await ask(children[1], 'flush', 'flushed');
     // More concurrent scrapes than libuv has threads (4): a blocking read would starve the pool.
@@ -74,7 +74,7 @@ describe('hostile files in multiprocessDir never fail, hang or bloat a scrape (r
       assert.doesNotMatch(body, /planted_total|bad name/);
       assert.ok(body.length < 1024 * 1024, `a bloated scrape of ${body.length} bytes`);
     }
-    const lint = await promlint(answers[0].body);
+    const lint = await promlint(answers[0].body, t);
     assert.equal(lint.code, 0, lint.output);
   });
 

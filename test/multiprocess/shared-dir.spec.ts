@@ -54,11 +54,11 @@ describe('independent processes sharing multiprocessDir (PM2-style, real process
     }
   });
 
-  it('the aggregate passes promlint', async () => {
+  it('the aggregate passes promlint', async (t) => {
     const text = (await getFresh(`http://127.0.0.1:${ready[0].exportPort}/metrics`)).body;
     assert.match(text, /^nodejs_active_handles\{[^}]*pid="/m);
     assert.doesNotMatch(text, /nodejs_active_handles_total/);
-    const lint = await promlint(text);
+    const lint = await promlint(text, t);
     assert.equal(lint.code, 0, lint.output);
   });
 

@@ -106,12 +106,12 @@ for (const variant of VARIANTS) {
       assert.equal((await get(`/cache/missing-${key}`)).status, 404);
     });
 
-    it('GET /metrics serves an exposition promtool accepts, with the HTTP metrics of the requests above', { skip }, async () => {
+    it('GET /metrics serves an exposition promtool accepts, with the HTTP metrics of the requests above', { skip }, async (t) => {
       const res = await get('/metrics');
       assert.equal(res.status, 200);
       assert.equal(res.headers.get('content-type'), 'text/plain; version=0.0.4; charset=utf-8');
       const body = await res.text();
-      const lint = await promlint(body);
+      const lint = await promlint(body, t);
       assert.equal(lint.code, 0, lint.output);
       // the earlier tests of this process made exactly one request to each of these routes
       for (const line of [

@@ -108,7 +108,7 @@ for (const variant of VARIANTS) {
       }
     });
 
-    it('an SQL error answers 500 and counts one error of its DB-API class; the exposition passes the lint', { skip }, async () => {
+    it('an SQL error answers 500 and counts one error of its DB-API class; the exposition passes the lint', { skip }, async (t) => {
       const type = variant.vendor === 'sqlite' ? 'OperationalError' : 'ProgrammingError';
       const series = `nestjs_db_errors_total{alias="default",vendor="${variant.vendor}",type="${type}"}`;
       const before = sampleValue(await metrics(), series) ?? 0;
@@ -116,7 +116,7 @@ for (const variant of VARIANTS) {
       assert.equal(res.status, 500);
       const exposition = await metrics();
       assert.equal(sampleValue(exposition, series), before + 1);
-      const lint = await promlint(exposition);
+      const lint = await promlint(exposition, t);
       assert.equal(lint.code, 0, lint.output);
     });
   });

@@ -60,7 +60,7 @@ for (const variant of VARIANTS) {
     const request = (path: string, init?: RequestInit) => fetch(`${sample!.url}${path}`, init);
     const scrape = async () => (await request('/metrics')).text();
 
-    it('exports the migration gauges: the sample ran its one migration at startup (applied 1, unapplied 0)', { skip }, async () => {
+    it('exports the migration gauges: the sample ran its one migration at startup (applied 1, unapplied 0)', { skip }, async (t) => {
       // The first read runs in the background after bootstrap: wait for the series to appear.
       let text = await scrape();
       for (let i = 0; i < 200 && valueOf(text, 'nestjs_migrations_applied_total{connection="default"}') === undefined; i++) {
@@ -69,7 +69,7 @@ for (const variant of VARIANTS) {
       }
       assert.equal(valueOf(text, 'nestjs_migrations_applied_total{connection="default"}'), 1, text);
       assert.equal(valueOf(text, 'nestjs_migrations_unapplied_total{connection="default"}'), 0);
-      const lint = await promlint(text);
+      const lint = await promlint(text, t);
       assert.equal(lint.code, 0, lint.output);
     });
 
