@@ -5,12 +5,12 @@
 // Grafana fills them. No expression may error; an expression whose metric families the sample's
 // scrape holds (with data) must return data, unless it is listed below as empty by design.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { startSample, type SampleProcess } from '../support/sample-process.js';
-import { loadDashboards, loadRules, panelQueries, RULES_FILE, variableQuery, type Dashboard } from './support/deploy-files.js';
+import { loadDashboards, loadRules, panelQueries, ROOT, RULES_FILE, variableQuery, type Dashboard } from './support/deploy-files.js';
 import { PrometheusServer, prometheusMissing, type PromQueryData, type PromResponse, type PromSeries } from './support/prometheus-server.js';
 import {
   baseMetricNames,
@@ -153,6 +153,24 @@ describe('deploy/: every dashboard and rule expression against a real Prometheus
     assert.equal(rules.length, loadRules().length, 'every rule of the file is loaded');
     const bad = rules.filter((r) => r.health !== 'ok').map((r) => `${r.name}: ${r.health} ${r.lastError ?? ''}`);
     assert.deepEqual(bad, []);
+  });
+
+  it('every query of the README\'s "PromQL you will want" section returns data for every sample job', async () => {
+    const readme = readFileSync(resolve(ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## PromQL you will want'));
+    const queries = (/```promql\n([\s\S]*?)\n```/.exec(section)?.[1] ?? '').split('\n').filter((q) => q.trim() !== '');
+    assert.ok(queries.length >= 4, 'the README has the section and its queries');
+    const failures: string[] = [];
+    for (const query of queries) {
+      for (const setup of SETUPS) {
+        // the same query restricted to one sample's job: `m[5m]` → `m{job="…"}[5m]`, `m{a="b"}[5m]` → `m{a="b",job="…"}[5m]`
+        const scoped = query.replace(/\[5m\]/g, `{job="${setup.job}"}[5m]`).replace(/\}\{job=/g, ',job=');
+        const res = await prometheus!.query(scoped, end);
+        if (res.status !== 'success') failures.push(`${scoped} → ${res.errorType}: ${res.error}`);
+        else if (seriesCount(res) === 0) failures.push(`${scoped} → no data`);
+      }
+    }
+    assert.deepEqual(failures, []);
   });
 
   it('on the real data the 5xx-ratio alert is active for the failing views, and the latency and target-down alerts stay silent', async () => {
