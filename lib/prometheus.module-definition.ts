@@ -56,7 +56,7 @@ const {
   .setExtras<PrometheusModuleExtras>(DEFAULT_EXTRAS, assemble)
   .build();
 
-/** @internal */
+/** The base class Nest's `ConfigurableModuleBuilder` made; `PrometheusModule` extends it (public: its declaration names it). */
 export const ConfigurablePrometheusModule = ConfigurableModuleClass;
 /** What `PrometheusModule.forRoot()` takes: the options plus `isGlobal` and `controller`. */
 export type PrometheusModuleRootOptions = typeof OPTIONS_TYPE;

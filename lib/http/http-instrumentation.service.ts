@@ -8,9 +8,13 @@ import { fastifyRouteTemplate, installFastifyHooks, type FastifyInstanceLike } f
 import { HttpRecorder } from './http-recorder.js';
 import { installHandlerHooks } from './install-handler-hooks.js';
 import { expressRouteTemplate, installNodeServerHooks } from './node-server-hooks.js';
+import { processShared } from '../shared/process-shared.js';
 
-/** Adapters (their instance objects) already measured, so that a second module cannot double count. */
-const instrumented = new WeakSet<object>();
+/**
+ * Adapters (their instance objects) already measured, so that a second module cannot double count,
+ * even one loaded from the other build (ESM / CommonJS).
+ */
+const instrumented = processShared('instrumented-adapters:v1', () => new WeakSet<object>());
 
 /**
  * Sets up the HTTP metrics of one app, when `http` is not `false`:
