@@ -4,6 +4,7 @@ import { prometheusConfigProvider } from './config/prometheus-config.provider.js
 import { createMetricsController } from './controller/create-metrics-controller.js';
 import { MetricsExpositionService } from './export/metrics-exposition.service.js';
 import { PrometheusExporterService } from './export/prometheus-exporter.service.js';
+import { handlerHooksFallbackProviders } from './http/handler-hooks-fallback.js';
 import { HttpInstrumentation } from './http/http-instrumentation.service.js';
 import { HttpMetricsInterceptor } from './http/http-metrics.interceptor.js';
 import type { PrometheusModuleExtras, PrometheusModuleOptions } from './interfaces/prometheus-options.interface.js';
@@ -30,6 +31,7 @@ function assemble(definition: DynamicModule, extras: PrometheusModuleExtras): Dy
       PrometheusExporterService,
       HttpInstrumentation,
       HttpMetricsInterceptor,
+      ...handlerHooksFallbackProviders(),
     ],
     controllers: extras.controller === false ? [] : [createMetricsController(extras.controller)],
     exports: [

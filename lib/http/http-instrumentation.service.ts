@@ -6,6 +6,7 @@ import { PROMETHEUS_CONFIG } from '../prometheus.constants.js';
 import { ensureHttpMetrics } from './ensure-http-metrics.js';
 import { fastifyRouteTemplate, installFastifyHooks, type FastifyInstanceLike } from './fastify-hooks.js';
 import { HttpRecorder } from './http-recorder.js';
+import { warnHandlerHooksFallback } from './handler-hooks-fallback.js';
 import { installHandlerHooks } from './install-handler-hooks.js';
 import { expressRouteTemplate, installNodeServerHooks } from './node-server-hooks.js';
 import { processShared } from '../shared/process-shared.js';
@@ -34,7 +35,10 @@ export class HttpInstrumentation implements OnModuleInit, OnApplicationShutdown 
     @Inject(PROMETHEUS_CONFIG) private readonly config: PrometheusConfig,
     private readonly adapterHost: HttpAdapterHost,
   ) {
-    if (config.http !== false) installHandlerHooks();
+    if (config.http !== false) {
+      const problem = installHandlerHooks();
+      if (problem !== undefined) warnHandlerHooksFallback(problem);
+    }
   }
 
   onModuleInit(): void {

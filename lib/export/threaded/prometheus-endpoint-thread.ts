@@ -9,7 +9,7 @@ import { MetricsPortInUseError } from '../metrics-port-in-use.error.js';
 import type { PrometheusEndpointServerOptions } from '../prometheus-endpoint-options.interface.js';
 import { detectWatchMode } from '../watch-mode/detect-watch-mode.js';
 import { WatchModeError } from '../watch-mode/watch-mode.error.js';
-import { thisDirectory } from './this-directory.js';
+import { thisDirectory } from '../../shared/this-directory.js';
 import type { EndpointThreadData, FromEndpointThread, ToEndpointThread } from './endpoint-thread-messages.js';
 
 /** Options of {@link PrometheusEndpointThread}. */
@@ -67,7 +67,7 @@ export class PrometheusEndpointThread {
       token: this.options.token,
       freshTimeoutMs: this.options.freshTimeoutMs ?? 1000,
     };
-    const worker = new Worker(join(thisDirectory(), 'endpoint-thread.worker.js'), { workerData: data });
+    const worker = new Worker(join(thisDirectory(), '..', 'export', 'threaded', 'endpoint-thread.worker.js'), { workerData: data });
     this.worker = worker;
     await new Promise<void>((resolve, reject) => {
       worker.on('message', (message: FromEndpointThread) => {
