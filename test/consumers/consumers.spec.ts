@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /**
  * The package as users get it: `npm pack`ed once, installed into throw-away copies of real consumer
@@ -12,7 +12,11 @@ import { fileURLToPath } from 'node:url';
  * then each project's own runner and compiler run on it:
  * - nest11-jest: NestJS 11, CommonJS, the `nest new` layout with its Jest + ts-jest set-up; also
  *   `module: commonjs` + `moduleResolution: node` type-checking, and plain `require()` under Node;
- * - nest12-vitest: NestJS 12, ESM, Vitest with unplugin-swc; also `nodenext` type-checking.
+ * - nest12-vitest: NestJS 12, ESM, Vitest with unplugin-swc; also `nodenext` type-checking;
+ * - nest11-http: NestJS 11 for the repository's own HTTP suites (build/test/http*), which run with
+ *   their package imports redirected to that install (redirect.mjs), so the whole HTTP behaviour
+ *   (views, exceptions from handlers, pipes, guards, interceptors, templates, @SkipMetrics(), both
+ *   adapters, the hooks' fallback) is checked on NestJS 11 as well as on the repository's NestJS 12.
  * Installing needs the npm registry (or a warm npm cache). In CI a failed install fails the test;
  * elsewhere a network failure skips it, visibly.
  */
@@ -27,16 +31,22 @@ interface Run {
   readonly output: string;
 }
 
-/** The environment of a child process, without the npm_* variables of the `npm test` around us. */
-function childEnv(): NodeJS.ProcessEnv {
+/**
+ * The environment of a child process, without the npm_* variables of the `npm test` around us nor
+ * the marker node's test runner sets for its own children (a nested `node --test` must report on
+ * its own).
+ */
+function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { NO_COLOR: '1', FORCE_COLOR: '0' };
-  for (const [key, value] of Object.entries(process.env)) if (!key.toLowerCase().startsWith('npm_')) env[key] = value;
-  return env;
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!key.toLowerCase().startsWith('npm_') && key !== 'NODE_TEST_CONTEXT') env[key] = value;
+  }
+  return { ...env, ...extra };
 }
 
-function run(command: string, args: ReadonlyArray<string>, cwd: string, timeout = RUN_TIMEOUT): Promise<Run> {
+function run(command: string, args: ReadonlyArray<string>, cwd: string, timeout = RUN_TIMEOUT, extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> {
   return new Promise((done) => {
-    execFile(command, [...args], { cwd, env: childEnv(), timeout, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(command, [...args], { cwd, env: childEnv(extraEnv), timeout, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
       done({ code, output: `${stdout}\n${stderr}`.replace(/\x1b\[[0-9;]*m/g, '') });
     });
@@ -90,6 +100,13 @@ async function inProject(t: TestContext, installed: Promise<Installed>, body: (d
     return;
   }
   await body(result.dir);
+}
+
+/** Compiled spec files of the repository's `build/test/<dir>`. */
+function specs(dir: string): string[] {
+  return readdirSync(join(ROOT, 'build/test', dir))
+    .filter((name) => name.endsWith('.spec.js'))
+    .map((name) => join('build/test', dir, name));
 }
 
 function bin(dir: string, path: string): string {
@@ -154,6 +171,33 @@ describe('consumer projects install the packed package and run their own tools',
       await inProject(t, installed, async (dir) => {
         const tsc = await run(process.execPath, [bin(dir, 'typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit'], dir);
         assert.equal(tsc.code, 0, tsc.output);
+      });
+    });
+  });
+
+  describe('the repository`s HTTP suites on NestJS 11 (test/consumers/projects/nest11-http)', () => {
+    let installed: Promise<Installed>;
+    before(() => {
+      installed = install('nest11-http');
+      installed.catch(() => undefined);
+    });
+
+    it('pass with Nest, nest-prometheus and prom-client resolved from the NestJS 11 install', async (t) => {
+      await inProject(t, installed, async (dir) => {
+        const env = { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${pathToFileURL(join(dir, 'redirect.mjs')).href}`.trim() };
+        const probe = await run(process.execPath, ['--input-type=module', '-e', "console.log(import.meta.resolve('@nestjs/core'), import.meta.resolve('nest-prometheus'))"], ROOT, RUN_TIMEOUT, env);
+        assert.equal(probe.code, 0, probe.output);
+        const [core, pkg] = probe.output.trim().split(/\s+/);
+        assert.equal(core, pathToFileURL(join(dir, 'node_modules/@nestjs/core/index.js')).href, 'the suites get NestJS 11, not the repository`s');
+        assert.equal(pkg, pathToFileURL(join(dir, 'node_modules/nest-prometheus/dist/index.js')).href, 'and the packed nest-prometheus');
+        const files = [...specs('http'), ...specs('http-fallback')];
+        assert.ok(files.length >= 5, files.join(', '));
+        const suite = await run(process.execPath, ['--test', '--test-reporter=spec', ...files], ROOT, 2 * RUN_TIMEOUT, env);
+        assert.equal(suite.code, 0, suite.output.slice(-20_000));
+        assert.match(suite.output, /ℹ fail 0/);
+        const passed = Number(/ℹ pass (\d+)/.exec(suite.output)?.[1] ?? 0);
+        assert.ok(passed >= 50, `only ${passed} tests passed on NestJS 11:\n${suite.output.slice(-5000)}`);
+        t.diagnostic(`HTTP suites on NestJS 11: ${passed} passed`);
       });
     });
   });
