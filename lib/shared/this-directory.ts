@@ -3,8 +3,8 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * The directory of this compiled file (`dist/shared`), in the ESM build (`dist/…`) and in the CommonJS build
- * (`dist/cjs/…`) alike. One source serves both formats, so neither `import.meta.url` (a syntax error
- * in CommonJS) nor `__dirname` (undefined in ESM) can be used; V8's structured call sites give the
+ * (`dist/cjs/…`) alike. One source serves both formats, so neither the module's own URL (ESM-only
+ * syntax, an error in CommonJS) nor `__dirname` (undefined in ESM) can be used; V8's structured call sites give the
  * file of the running function in both (a `file:` URL for ESM, a path for CommonJS).
  * @internal
  */
