@@ -123,11 +123,12 @@ describe('consumer projects install the packed package and run their own tools',
       installed.catch(() => undefined);
     });
 
-    it('Jest + ts-jest e2e: PrometheusModule and PrometheusTestingModule on Express and Fastify', async (t) => {
+    it('Jest + ts-jest e2e: PrometheusModule and PrometheusTestingModule on Express and Fastify, the worker-thread port', async (t) => {
       await inProject(t, installed, async (dir) => {
-        const jest = await run(process.execPath, [bin(dir, 'jest/bin/jest.js'), '--config', './test/jest-e2e.json', '--ci'], dir);
+        const jest = await run(process.execPath, [bin(dir, 'jest/bin/jest.js'), '--config', './test/jest-e2e.json', '--ci', '--verbose'], dir);
         assert.equal(jest.code, 0, jest.output);
-        assert.match(jest.output, /Tests:\s+4 passed, 4 total/, jest.output);
+        assert.match(jest.output, /Tests:\s+5 passed, 5 total/, jest.output);
+        assert.match(jest.output, /serves the metrics port from a worker thread/);
         assert.match(jest.output, /NestJS 11 CommonJS app \(express\)/);
         assert.match(jest.output, /NestJS 11 CommonJS app \(fastify\)/);
       });
