@@ -5,6 +5,7 @@ import { createMetricsController } from './controller/create-metrics-controller.
 import { MetricsExpositionService } from './export/metrics-exposition.service.js';
 import { PrometheusExporterService } from './export/prometheus-exporter.service.js';
 import { TypeOrmInstrumentation } from './database/typeorm/typeorm-instrumentation.service.js';
+import { handlerHooksFallbackProviders } from './http/handler-hooks-fallback.js';
 import { HttpInstrumentation } from './http/http-instrumentation.service.js';
 import { HttpMetricsInterceptor } from './http/http-metrics.interceptor.js';
 import type { PrometheusModuleExtras, PrometheusModuleOptions } from './interfaces/prometheus-options.interface.js';
@@ -36,6 +37,7 @@ function assemble(definition: DynamicModule, extras: PrometheusModuleExtras): Dy
       MigrationMetricsService,
       ModelMetricsService,
       TypeOrmInstrumentation,
+      ...handlerHooksFallbackProviders(),
     ],
     controllers: extras.controller === false ? [] : [createMetricsController(extras.controller)],
     exports: [
@@ -63,7 +65,7 @@ const {
   .setExtras<PrometheusModuleExtras>(DEFAULT_EXTRAS, assemble)
   .build();
 
-/** @internal */
+/** The base class Nest's `ConfigurableModuleBuilder` made; `PrometheusModule` extends it (public: its declaration names it). */
 export const ConfigurablePrometheusModule = ConfigurableModuleClass;
 /** What `PrometheusModule.forRoot()` takes: the options plus `isGlobal` and `controller`. */
 export type PrometheusModuleRootOptions = typeof OPTIONS_TYPE;

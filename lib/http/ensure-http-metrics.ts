@@ -3,8 +3,10 @@ import type { Metric, Registry } from 'prom-client';
 import { HTTP_METRIC_FAMILIES } from './http-metric-families.js';
 import { HttpMetricsStore } from './http-metrics.store.js';
 import { StoreBackedMetric } from './store-backed.metric.js';
+import { processShared } from '../shared/process-shared.js';
 
-const stores = new WeakMap<Registry, Map<string, HttpMetricsStore>>();
+/** Shared by the ESM and CommonJS copies, so that both find the store the other registered. */
+const stores = processShared('http-stores:v1', () => new WeakMap<Registry, Map<string, HttpMetricsStore>>());
 
 /**
  * Returns the HTTP store of `registry` and `namespace`, creating it and registering its 19 metrics
@@ -28,7 +30,7 @@ export function ensureHttpMetrics(registry: Registry, namespace: string, latency
   for (const family of HTTP_METRIC_FAMILIES) {
     const name = namespace === '' ? family.name : `${namespace}_${family.name}`;
     const existing = registry.getSingleMetric(name) as unknown;
-    if (existing instanceof StoreBackedMetric && existing.store === store) continue;
+    if ((existing as { store?: unknown } | undefined)?.store === store) continue;
     if (existing !== undefined) {
       throw new Error(
         `nest-prometheus: metric "${name}" is already registered on this registry by other code; ` +

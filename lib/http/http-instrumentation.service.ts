@@ -6,11 +6,16 @@ import { PROMETHEUS_CONFIG } from '../prometheus.constants.js';
 import { ensureHttpMetrics } from './ensure-http-metrics.js';
 import { fastifyRouteTemplate, installFastifyHooks, type FastifyInstanceLike } from './fastify-hooks.js';
 import { HttpRecorder } from './http-recorder.js';
+import { warnHandlerHooksFallback } from './handler-hooks-fallback.js';
 import { installHandlerHooks } from './install-handler-hooks.js';
 import { expressRouteTemplate, installNodeServerHooks } from './node-server-hooks.js';
+import { processShared } from '../shared/process-shared.js';
 
-/** Adapters (their instance objects) already measured, so that a second module cannot double count. */
-const instrumented = new WeakSet<object>();
+/**
+ * Adapters (their instance objects) already measured, so that a second module cannot double count,
+ * even one loaded from the other build (ESM / CommonJS).
+ */
+const instrumented = processShared('instrumented-adapters:v1', () => new WeakSet<object>());
 
 /**
  * Sets up the HTTP metrics of one app, when `http` is not `false`:
@@ -30,7 +35,10 @@ export class HttpInstrumentation implements OnModuleInit, OnApplicationShutdown 
     @Inject(PROMETHEUS_CONFIG) private readonly config: PrometheusConfig,
     private readonly adapterHost: HttpAdapterHost,
   ) {
-    if (config.http !== false) installHandlerHooks();
+    if (config.http !== false) {
+      const problem = installHandlerHooks();
+      if (problem !== undefined) warnHandlerHooksFallback(problem);
+    }
   }
 
   onModuleInit(): void {

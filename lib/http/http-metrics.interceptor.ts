@@ -2,6 +2,7 @@ import { Injectable, type CallHandler, type ExecutionContext, type NestIntercept
 import type { Observable } from 'rxjs';
 import { HTTP_REQUEST_STATE } from './http.constants.js';
 import type { HttpRequestState } from './http-request-state.js';
+import { observeWithoutHooks } from './observe-without-hooks.js';
 
 /**
  * The extension point for extra labels on the per-view HTTP metrics
@@ -45,6 +46,9 @@ export class HttpMetricsInterceptor implements NestInterceptor {
       if (state !== undefined) {
         const labels = this.labels(context);
         if (labels !== undefined) state.extraLabels = labels;
+        // No view yet: Nest's private hooks are not installed (unrecognised Nest release), and this
+        // interceptor, bound globally as the fallback, measures the handler itself.
+        if (state.route === undefined) return observeWithoutHooks(state, context, next);
       }
     }
     return next.handle();

@@ -1,5 +1,5 @@
 /** Metadata key of `@SkipMetrics()`. @internal */
-export const SKIP_METRICS_METADATA = Symbol('nest-prometheus:skip-metrics');
+export const SKIP_METRICS_METADATA = Symbol.for('nest-prometheus:skip-metrics');
 
 /** Property of a request object that holds its in-flight measurement. @internal */
 export const HTTP_REQUEST_STATE = Symbol.for('nest-prometheus:http-request-state');

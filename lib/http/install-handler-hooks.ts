@@ -1,11 +1,12 @@
-import { ExceptionsHandler } from '@nestjs/core/exceptions/exceptions-handler.js';
-import { RouterExecutionContext } from '@nestjs/core/router/router-execution-context.js';
+// Namespace imports: a class renamed or removed in a future Nest comes out `undefined` (and is
+// reported as unrecognised) instead of failing to link this module.
+import * as exceptionsHandlerModule from '@nestjs/core/exceptions/exceptions-handler.js';
+import * as routerExecutionContextModule from '@nestjs/core/router/router-execution-context.js';
 import { exceptionTypeName } from './exception-type-name.js';
+import { HOOKS_INSTALLED, unrecognisedHandlerHookShape, type HandlerHookTargets } from './handler-hook-shape.js';
 import { HTTP_REQUEST_STATE } from './http.constants.js';
 import type { HttpRequestState } from './http-request-state.js';
 import { routeInfoFor } from './route-info.factory.js';
-
-const INSTALLED = Symbol.for('nest-prometheus:handler-hooks');
 
 type RouteHandler = (req: unknown, res: unknown, next: unknown) => unknown;
 type Create = (this: unknown, instance: object, callback: unknown, methodName: string, ...rest: unknown[]) => RouteHandler;
@@ -17,8 +18,22 @@ function stateOf(request: unknown): HttpRequestState | undefined {
     : undefined;
 }
 
+function prototypeOf(namespace: object, name: string): object | undefined {
+  const cls = (namespace as Record<string, unknown>)[name];
+  return typeof cls === 'function' ? (cls.prototype as object) : undefined;
+}
+
+/** The private Nest prototypes of the `@nestjs/core` this package resolves. @internal */
+export function nestHandlerHookTargets(): HandlerHookTargets {
+  return {
+    context: prototypeOf(routerExecutionContextModule, 'RouterExecutionContext'),
+    exceptions: prototypeOf(exceptionsHandlerModule, 'ExceptionsHandler'),
+  };
+}
+
 /**
- * Hooks the two places where Nest runs a route handler, once per process:
+ * Hooks the two places where Nest runs a route handler, once per process, if their shapes are the
+ * ones measured (see `unrecognisedHandlerHookShape`):
  * - `RouterExecutionContext#create` builds, at bootstrap, the function that runs a handler's
  *   guards, interceptors, pipes and the handler itself. Its result is wrapped so that a request
  *   entering it is marked with the handler's `RouteInfo` (view, `@SkipMetrics()`, `@Render`) and
@@ -26,14 +41,21 @@ function stateOf(request: unknown): HttpRequestState | undefined {
  * - `ExceptionsHandler#next` receives whatever that function threw before the exception filters
  *   run; it notes the class name on the request.
  * Both only act on requests an instrumented app marked, so other apps in the process are untouched.
+ * @returns `undefined` when hooked (now or before), else why not: nothing was changed then, and
+ *   the caller falls back to the global `HttpMetricsInterceptor`
  * @internal
  */
-export function installHandlerHooks(): void {
-  const contextProto = RouterExecutionContext.prototype as unknown as { create: Create; [INSTALLED]?: true };
-  if (contextProto[INSTALLED] !== true) {
+export function installHandlerHooks(targets: HandlerHookTargets = nestHandlerHookTargets()): string | undefined {
+  const problem = unrecognisedHandlerHookShape(targets);
+  if (problem !== undefined) return problem;
+
+  const contextProto = targets.context as { create: Create; [HOOKS_INSTALLED]?: true };
+  if (contextProto[HOOKS_INSTALLED] !== true) {
     const create = contextProto.create;
-    contextProto.create = function instrumentedCreate(this: unknown, instance, callback, methodName, ...rest) {
-      const handler = create.call(this, instance, callback, methodName, ...rest);
+    // Same arity as the original (5), so that the shape check of another copy still recognises it.
+    contextProto.create = function instrumentedCreate(this: unknown, instance, callback, methodName, moduleKey: unknown, requestMethod: unknown, ...rest: unknown[]) {
+      const handler = create.call(this, instance, callback, methodName, moduleKey, requestMethod, ...rest);
+      if (typeof handler !== 'function') return handler;
       const info = routeInfoFor(instance, callback, methodName);
       return function instrumentedRouteHandler(req: unknown, res: unknown, next: unknown): unknown {
         const state = stateOf(req);
@@ -43,12 +65,12 @@ export function installHandlerHooks(): void {
         }
         return handler(req, res, next);
       };
-    };
-    contextProto[INSTALLED] = true;
+    } as Create;
+    contextProto[HOOKS_INSTALLED] = true;
   }
 
-  const handlerProto = ExceptionsHandler.prototype as unknown as { next: Next; [INSTALLED]?: true };
-  if (handlerProto[INSTALLED] !== true) {
+  const handlerProto = targets.exceptions as { next: Next; [HOOKS_INSTALLED]?: true };
+  if (handlerProto[HOOKS_INSTALLED] !== true) {
     const next = handlerProto.next;
     handlerProto.next = function instrumentedNext(this: unknown, exception, host) {
       const state = typeof host?.getArgByIndex === 'function' ? stateOf(host.getArgByIndex(0)) : undefined;
@@ -57,6 +79,7 @@ export function installHandlerHooks(): void {
       }
       return next.call(this, exception, host);
     };
-    handlerProto[INSTALLED] = true;
+    handlerProto[HOOKS_INSTALLED] = true;
   }
+  return undefined;
 }

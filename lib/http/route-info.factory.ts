@@ -10,7 +10,12 @@ const cache = new WeakMap<object, Map<string, RouteInfo>>();
  * @internal
  */
 export function routeInfoFor(instance: object, callback: unknown, methodName: string): RouteInfo {
-  const controller = (instance as { constructor: (new () => unknown) & { name: string } }).constructor;
+  return routeInfoOf((instance as { constructor: object }).constructor, callback, methodName);
+}
+
+/** `routeInfoFor` by controller class (what an `ExecutionContext` gives). @internal */
+export function routeInfoOf(controllerClass: object, callback: unknown, methodName: string): RouteInfo {
+  const controller = controllerClass as { name: string };
   let byMethod = cache.get(controller);
   if (byMethod === undefined) cache.set(controller, (byMethod = new Map()));
   let info = byMethod.get(methodName);

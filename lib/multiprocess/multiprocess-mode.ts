@@ -1,6 +1,8 @@
 import type { Gauge } from 'prom-client';
+import { processShared } from '../shared/process-shared.js';
 
-const SUMMED_GAUGES = new WeakSet<Gauge<string>>();
+/** Shared by the ESM and CommonJS copies: a gauge marked through one is summed by the other. */
+const SUMMED_GAUGES = processShared('summed-gauges:v1', () => new WeakSet<Gauge<string>>());
 
 /**
  * Marks a gauge to be summed across processes in the multi-process aggregate (for example

@@ -2,8 +2,10 @@ import type { Registry, RegistryContentType } from 'prom-client';
 import type { MetricLabels, MetricSample } from './metric-labels.js';
 import { normalizeLabels } from './normalize-labels.js';
 import type { SampleIndex } from './sample-index.js';
+import { processShared } from '../shared/process-shared.js';
 
-const SAMPLES = new WeakMap<FrozenRegistry, SampleIndex>();
+/** Shared by the ESM and CommonJS copies: a snapshot taken through one is read by the other. */
+const SAMPLES = processShared('frozen-samples:v1', () => new WeakMap<object, SampleIndex>());
 
 /**
  * A deep, immutable snapshot of a registry's series, taken by `saveRegistry()`. Later changes to
@@ -33,6 +35,11 @@ export class FrozenRegistry {
   getMetricsVector(name: string): ReadonlyArray<MetricSample> {
     return samplesOf(this).vector(name);
   }
+}
+
+/** Whether `value` is a snapshot taken by `saveRegistry()` (of either build). @internal */
+export function isFrozenRegistry(value: unknown): value is FrozenRegistry {
+  return typeof value === 'object' && value !== null && SAMPLES.has(value);
 }
 
 /** The indexed series of a snapshot. @internal */

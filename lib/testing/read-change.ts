@@ -1,6 +1,6 @@
 import type { Registry, RegistryContentType } from 'prom-client';
 import { formatValue } from './format-series.js';
-import { FrozenRegistry, samplesOf } from './frozen-registry.js';
+import { isFrozenRegistry, samplesOf, type FrozenRegistry } from './frozen-registry.js';
 import type { MetricLabels } from './metric-labels.js';
 import { readSeriesUnderTest, type SeriesUnderTest } from './metric-assertion.js';
 
@@ -29,7 +29,7 @@ export async function readChange(
   labels: MetricLabels,
   registry: Registry<RegistryContentType> | undefined,
 ): Promise<SeriesChange> {
-  if (!(frozen instanceof FrozenRegistry)) {
+  if (!isFrozenRegistry(frozen)) {
     throw new TypeError(`${helper}: the first argument must be the FrozenRegistry that saveRegistry() returned`);
   }
   const read = await readSeriesUnderTest(helper, name, labels, registry ?? frozen.registry);

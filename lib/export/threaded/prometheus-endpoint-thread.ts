@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Logger } from '@nestjs/common';
 import { register as globalRegistry } from 'prom-client';
@@ -9,6 +10,7 @@ import { listenError } from '../metrics-listen.error.js';
 import type { PrometheusEndpointServerOptions } from '../prometheus-endpoint-options.interface.js';
 import { detectWatchMode } from '../watch-mode/detect-watch-mode.js';
 import { WatchModeError } from '../watch-mode/watch-mode.error.js';
+import { thisDirectory } from '../../shared/this-directory.js';
 import type { EndpointThreadData, FromEndpointThread, ToEndpointThread } from './endpoint-thread-messages.js';
 
 /** Options of {@link PrometheusEndpointThread}. */
@@ -84,7 +86,7 @@ export class PrometheusEndpointThread {
       token: this.options.token,
       freshTimeoutMs: this.options.freshTimeoutMs ?? 1000,
     };
-    const worker = new Worker(new URL('./endpoint-thread.worker.js', import.meta.url), { workerData: data });
+    const worker = new Worker(join(thisDirectory(), '..', 'export', 'threaded', 'endpoint-thread.worker.js'), { workerData: data });
     this.worker = worker;
     const listening = await new Promise<boolean>((resolve, reject) => {
       worker.on('message', (message: FromEndpointThread) => {

@@ -8,7 +8,7 @@ export interface WatchModeDetection {
   readonly evidence: string;
 }
 
-/** Where the detection looks; tests and non-Linux callers pass their own. @internal */
+/** Where the detection looks; tests and non-Linux callers pass their own. */
 export interface WatchModeSignals {
   readonly env: NodeJS.ProcessEnv;
   readonly ancestors: ReadonlyArray<ReadonlyArray<string>>;

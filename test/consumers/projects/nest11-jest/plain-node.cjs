@@ -1,4 +1,4 @@
-// Plain CommonJS, as a NestJS 11 app compiled to CJS would be; decorators applied by hand.
+// Plain CommonJS under Node (no Jest): require() resolves the CommonJS build; decorators applied by hand.
 require('reflect-metadata');
 const { Module, Controller, Get, Injectable, Inject } = require('@nestjs/common');
 const { NestFactory } = require('@nestjs/core');
@@ -34,7 +34,8 @@ async function main() {
   const nestVersion = require('@nestjs/core/package.json').version;
   const sameCommon = require.resolve('@nestjs/common') === require.resolve('@nestjs/common', { paths: [require.resolve('nest-prometheus')] });
   const httpCounted = body.includes('nestjs_http_requests_total_by_view_transport_method_total{view="HitsController.hit",transport="http",method="GET"} 1');
-  console.log(JSON.stringify({ status: res.status, hits: /^compat_hits_total 1$/m.test(body), httpCounted, nestVersion, sameCommon }));
+  const format = require.resolve('nest-prometheus').endsWith(require('path').join('dist', 'cjs', 'index.js')) ? 'commonjs' : 'esm';
+  console.log(JSON.stringify({ status: res.status, hits: /^compat_hits_total 1$/m.test(body), httpCounted, nestVersion, sameCommon, format }));
   await app.close();
 }
 main().catch((error) => {
