@@ -3,8 +3,9 @@ import type { Metric, Registry } from 'prom-client';
 import { DB_METRIC_FAMILIES } from './db-metric-families.js';
 import { DbMetricsStore } from './db-metrics.store.js';
 import { DbStoreMetric } from './db-store.metric.js';
+import { processShared } from '../shared/process-shared.js';
 
-const stores = new WeakMap<Registry, Map<string, DbMetricsStore>>();
+const stores = processShared('db-stores:v1', () => new WeakMap<Registry, Map<string, DbMetricsStore>>());
 
 /**
  * Returns the database store of `registry` and `namespace`, creating it and registering the six

@@ -1,8 +1,9 @@
 import type { TypeOrmDataSourceLike } from '../discovery/is-typeorm-data-source.js';
+import { processShared } from '../shared/process-shared.js';
 
 type Listener = () => void;
 
-const LISTENERS = new WeakMap<object, Set<Listener>>();
+const LISTENERS = processShared('migration-run-listeners:v1', () => new WeakMap<object, Set<Listener>>());
 
 /**
  * Calls `listener` after every later `runMigrations()` / `undoLastMigration()` of `dataSource`

@@ -1,8 +1,9 @@
 import type { TypeOrmDataSourceLike } from '../discovery/is-typeorm-data-source.js';
 import type { ModelCounters } from './model-counters.js';
 import { ModelOperationsSubscriber } from './model-operations.subscriber.js';
+import { processShared } from '../shared/process-shared.js';
 
-const INSTALLED = new WeakMap<object, ModelOperationsSubscriber>();
+const INSTALLED = processShared('model-subscribers:v1', () => new WeakMap<object, ModelOperationsSubscriber>());
 
 /**
  * Makes `dataSource` count monitored-model writes into `counters`. The subscriber is pushed onto

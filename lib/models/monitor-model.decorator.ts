@@ -1,4 +1,5 @@
-const MODEL_NAMES = new WeakMap<object, string>();
+import { processShared } from '../shared/process-shared.js';
+const MODEL_NAMES = processShared('model-names:v1', () => new WeakMap<object, string>());
 
 /**
  * Marks a TypeORM entity for the model counters `nestjs_model_inserts_total`,

@@ -4,11 +4,12 @@ import { endStatement, measureSync } from '../measured-call.js';
 import { reportInstrumentationFailure } from '../report-instrumentation-failure.js';
 import { resolveDbSeries } from '../resolve-db-series.js';
 import type { BetterSqlite3DatabaseLike, BetterSqlite3StatementLike } from './better-sqlite3-like.interface.js';
+import { processShared } from '../../shared/process-shared.js';
 
 type AnyFunction = (...args: unknown[]) => unknown;
 const RUNNERS = ['run', 'get', 'all', 'iterate'] as const;
 
-const measured = new WeakSet<object>();
+const measured = processShared('db-better-sqlite3-measured:v1', () => new WeakSet<object>());
 const measurers = new WeakMap<object, StatementMeasurer>();
 
 /**

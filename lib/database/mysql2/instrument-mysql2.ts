@@ -5,8 +5,9 @@ import { subscribeMysql2Channels } from './mysql2-channels.js';
 import type { Mysql2ConnectionConfigLike, Mysql2Like } from './mysql2-like.interface.js';
 import { markMysql2Config } from './mysql2-config-marker.js';
 import { addMysql2Route, type Mysql2Endpoint, type Mysql2Route } from './mysql2-routes.js';
+import { processShared } from '../../shared/process-shared.js';
 
-const measured = new WeakSet<object>();
+const measured = processShared('db-mysql2-measured:v1', () => new WeakSet<object>());
 
 interface Mysql2Internals {
   readonly _closed?: boolean;

@@ -4,9 +4,10 @@ import { measureAsync } from '../measured-call.js';
 import { reportInstrumentationFailure } from '../report-instrumentation-failure.js';
 import { resolveDbSeries } from '../resolve-db-series.js';
 import type { PgClientLike, PgPoolLike } from './pg-like.interface.js';
+import { processShared } from '../../shared/process-shared.js';
 
 /** Pools and clients already measured: instrumenting twice must not count twice. */
-const measured = new WeakSet<object>();
+const measured = processShared('db-pg-measured:v1', () => new WeakSet<object>());
 
 function isPool(target: PgPoolLike | PgClientLike): target is PgPoolLike {
   return typeof (target as PgPoolLike).Client === 'function' && typeof (target as PgPoolLike).on === 'function' && 'totalCount' in target;

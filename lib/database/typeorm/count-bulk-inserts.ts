@@ -1,5 +1,6 @@
 import type { DbSeries } from '../db-series.js';
 import { reportInstrumentationFailure } from '../report-instrumentation-failure.js';
+import { processShared } from '../../shared/process-shared.js';
 
 type AnyFunction = (...args: unknown[]) => unknown;
 
@@ -8,7 +9,7 @@ interface InsertQueryBuilderLike {
   getValueSets?: () => unknown[];
 }
 
-const watched = new WeakSet<object>();
+const watched = processShared('db-typeorm-bulk-watched:v1', () => new WeakSet<object>());
 
 function rowsOf(builder: InsertQueryBuilderLike): number {
   try {

@@ -6,8 +6,9 @@ import { DEFAULT_DB_ALIAS, resolveDbSeries } from '../resolve-db-series.js';
 import { countBulkInserts } from './count-bulk-inserts.js';
 import type { DataSourceLike } from './data-source-like.interface.js';
 import { typeOrmTarget, type TypeOrmTarget } from './typeorm-vendor.js';
+import { processShared } from '../../shared/process-shared.js';
 
-const instrumented = new WeakSet<object>();
+const instrumented = processShared('db-typeorm-instrumented:v1', () => new WeakSet<object>());
 
 interface DriverInternals {
   readonly master?: object;
