@@ -43,3 +43,5 @@ export { PrometheusEndpointThread, type PrometheusEndpointThreadOptions } from '
 export { SkipMetrics } from './http/skip-metrics.decorator.js';
 export { HttpMetricsInterceptor } from './http/http-metrics.interceptor.js';
 export { BODY_BYTES_BUCKETS, INVALID_METHOD, UNNAMED_VIEW } from './http/http.constants.js';
+export { instrumentCacheManager } from './cache/instrument-cache-manager.js';
+export type { CacheManagerLike, InstrumentCacheOptions } from './cache/cache-manager-like.interface.js';

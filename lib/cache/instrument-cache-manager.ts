@@ -1,0 +1,153 @@
+import { register as globalRegistry, Registry } from 'prom-client';
+import { parseNamespace } from '../config/parsers/parse-namespace.js';
+import type { CacheManagerLike, InstrumentCacheOptions } from './cache-manager-like.interface.js';
+import { CacheReadState, NOT_ARMED } from './cache-read-state.js';
+import { detectCacheBackend } from './detect-cache-backend.js';
+import { ensureCacheMetrics } from './ensure-cache-metrics.js';
+import { observeStoreReads, replaceMethod } from './observe-store-reads.js';
+
+type AnyFunction = (this: unknown, ...args: unknown[]) => unknown;
+
+const states = new WeakMap<object, CacheReadState>();
+
+/**
+ * Counts the reads of one cache-manager instance in `nestjs_cache_get_total`, `…_get_hits_total`,
+ * `…_get_misses_total` and `…_get_fail_total` (label `backend`). The module does this by itself for
+ * `@nestjs/cache-manager`'s `CACHE_MANAGER`; call it for a cache you create yourself.
+ *
+ * Counted: every `get`, every key of an `mget`, and the one store read of a `wrap` call. What the
+ * cache returns or throws is unchanged (the very same promise is returned). Only this instance is
+ * changed (its methods become own wrappers); instrumenting it again only changes where it counts,
+ * never counts twice.
+ *
+ * @returns the same `cache`, for chaining
+ * @example
+ * const cache = instrumentCacheManager(createCache({ stores: [createKeyv('redis://localhost:6379')] }));
+ */
+export function instrumentCacheManager<T extends CacheManagerLike>(cache: T, options: InstrumentCacheOptions = {}): T {
+  if (typeof cache !== 'object' || cache === null || typeof (cache as { get?: unknown }).get !== 'function') {
+    throw new TypeError(`nest-prometheus: instrumentCacheManager() needs a cache manager (an object with a get() method), got ${describe(cache)}`);
+  }
+  const registry = options.registry ?? globalRegistry;
+  if (!(registry instanceof Registry)) {
+    throw new TypeError(`nest-prometheus: instrumentCacheManager() option \`registry\` is ${describe(registry)}; expected a prom-client Registry`);
+  }
+  const namespace = parseNamespace(options.namespace ?? '');
+  if (!namespace.ok) {
+    throw new TypeError(`nest-prometheus: instrumentCacheManager() option \`namespace\` is ${describe(options.namespace)}; expected ${namespace.accepted}`);
+  }
+  if (options.backend !== undefined && (typeof options.backend !== 'string' || options.backend === '')) {
+    throw new TypeError(`nest-prometheus: instrumentCacheManager() option \`backend\` is ${describe(options.backend)}; expected a non-empty string`);
+  }
+  const stores = Array.isArray(cache.stores) ? cache.stores : [];
+  const tally = ensureCacheMetrics(registry, namespace.value).tally(options.backend ?? detectCacheBackend(stores));
+
+  const existing = states.get(cache);
+  if (existing !== undefined) {
+    existing.tally = tally;
+    return cache;
+  }
+  const state = new CacheReadState(tally, stores.length);
+  states.set(cache, state);
+  replaceMethod(cache, 'get', (original) => countedGet(original, state));
+  replaceMethod(cache, 'mget', (original) => countedMget(original, state));
+  replaceMethod(cache, 'wrap', (original) => countedWrap(original, state));
+  stores.forEach((store, tier) => observeStoreReads(store, state, tier));
+  return cache;
+}
+
+function countedGet(original: AnyFunction, state: CacheReadState): AnyFunction {
+  return function get(this: unknown, key: unknown): unknown {
+    state.inflight++;
+    let result: unknown;
+    try {
+      result = original.apply(this, arguments as unknown as unknown[]);
+    } catch (error) {
+      state.countFailures(1, key);
+      state.endCall();
+      throw error;
+    }
+    if (isThenable(result)) {
+      result.then(
+        (value) => {
+          state.countValue(key, value);
+          state.endCall();
+        },
+        () => {
+          state.countFailures(1, key);
+          state.endCall();
+        },
+      );
+    } else {
+      state.countValue(key, result);
+      state.endCall();
+    }
+    return result;
+  };
+}
+
+function countedMget(original: AnyFunction, state: CacheReadState): AnyFunction {
+  return function mget(this: unknown, keys: unknown): unknown {
+    const count = Array.isArray(keys) ? keys.length : 0;
+    state.inflight++;
+    let result: unknown;
+    try {
+      result = original.apply(this, arguments as unknown as unknown[]);
+    } catch (error) {
+      state.countFailures(count, keys);
+      state.endCall();
+      throw error;
+    }
+    const settle = (values: unknown) => {
+      const list = Array.isArray(values) ? values : [];
+      for (let i = 0; i < count; i++) state.countValue((keys as unknown[])[i], list[i]);
+      state.endCall();
+    };
+    if (isThenable(result)) {
+      result.then(settle, () => {
+        state.countFailures(count, keys);
+        state.endCall();
+      });
+    } else {
+      settle(result);
+    }
+    return result;
+  };
+}
+
+/**
+ * `wrap` reads the stores directly (not through `get`): the call arms its key, and the store probe
+ * counts the read it starts (none when cache-manager coalesces the call into one already running).
+ */
+function countedWrap(original: AnyFunction, state: CacheReadState): AnyFunction {
+  return function wrap(this: unknown, key: unknown): unknown {
+    state.inflight++;
+    state.armedWrapKey = key;
+    let result: unknown;
+    try {
+      result = original.apply(this, arguments as unknown as unknown[]);
+    } catch (error) {
+      state.endCall();
+      throw error;
+    } finally {
+      state.armedWrapKey = NOT_ARMED;
+    }
+    if (isThenable(result)) {
+      const end = () => state.endCall();
+      result.then(end, end);
+    } else {
+      state.endCall();
+    }
+    return result;
+  };
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
+}
+
+function describe(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (typeof value === 'object') return value.constructor?.name ?? 'an object';
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
