@@ -1,0 +1,156 @@
+import { instrumentCacheManager } from 'nest-prometheus';
+import { assertMetricDiff, getMetric, saveRegistry } from 'nest-prometheus/testing';
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { Registry } from 'prom-client';
+import { checkService } from '../support/services.js';
+import { CLOSED_REDIS_VARIANTS, closeCache, closedRedisCache, STORE_CASES } from './cache-stores.js';
+
+const GET = 'nestjs_cache_get_total';
+const HITS = 'nestjs_cache_get_hits_total';
+const MISSES = 'nestjs_cache_get_misses_total';
+const FAILS = 'nestjs_cache_get_fail_total';
+
+async function assertDiffs(before: Awaited<ReturnType<typeof saveRegistry>>, backend: string, diffs: readonly [number, number, number, number]) {
+  const [total, hits, misses, fails] = diffs;
+  await assertMetricDiff(before, total, GET, { backend });
+  await assertMetricDiff(before, hits, HITS, { backend });
+  await assertMetricDiff(before, misses, MISSES, { backend });
+  await assertMetricDiff(before, fails, FAILS, { backend });
+}
+
+// Modelled on django-prometheus's tests/end2end/testapp/test_caches.py, one suite per real store.
+for (const store of STORE_CASES) {
+  describe(`cache metrics on ${store.backend}`, async () => {
+    const check = store.service ? await checkService(...store.service) : { skip: false as const };
+    const skip = check.skip;
+    const registry = new Registry();
+    const cache = skip ? undefined : instrumentCacheManager(store.create(), { registry });
+    after(async () => {
+      if (cache) await closeCache(cache);
+    });
+
+    it(`labels the series backend="${store.backend}", all at 0 before any read`, { skip }, async () => {
+      for (const name of [GET, HITS, MISSES, FAILS]) assert.equal(await getMetric(name, { backend: store.backend }, registry), 0, name);
+    });
+
+    it('get: foo1 twice (hits), foofoo twice, once "with a default" (misses) → +4 / +2 / +2', { skip }, async () => {
+      const before = await saveRegistry(registry);
+      await cache!.set('foo1', 'bar');
+      assert.equal(await cache!.get('foo1'), 'bar');
+      assert.equal(await cache!.get('foo1'), 'bar');
+      assert.equal(await cache!.get('foofoo'), undefined);
+      // cache-manager's get takes no default: the caller falls back itself, the read is still a miss
+      assert.equal((await cache!.get<string>('foofoo')) ?? 'default', 'default');
+      await assertDiffs(before, store.backend, [4, 2, 2, 0]);
+    });
+
+    it('mget of 3 keys, 1 present → +3 / +1 / +2', { skip }, async () => {
+      await cache!.set('present', 1);
+      const before = await saveRegistry(registry);
+      assert.deepEqual(await cache!.mget(['present', 'absent1', 'absent2']), [1, undefined, undefined]);
+      await assertDiffs(before, store.backend, [3, 1, 2, 0]);
+    });
+
+    it('wrap counts its one read: a miss that loads, then a hit', { skip }, async () => {
+      const before = await saveRegistry(registry);
+      let loads = 0;
+      const load = async () => ++loads;
+      assert.equal(await cache!.wrap('wrapped', load), 1);
+      await assertDiffs(before, store.backend, [1, 0, 1, 0]);
+      assert.equal(await cache!.wrap('wrapped', load), 1);
+      await assertDiffs(before, store.backend, [2, 1, 1, 0]);
+      assert.equal(loads, 1);
+    });
+
+    it('a stored null is a miss, a stored 0 or "" a hit', { skip }, async () => {
+      await cache!.mset<unknown>([{ key: 'zero', value: 0 }, { key: 'empty', value: '' }]);
+      const before = await saveRegistry(registry);
+      assert.equal(await cache!.get('zero'), 0);
+      assert.equal(await cache!.get('empty'), '');
+      await assertDiffs(before, store.backend, [2, 2, 0, 0]);
+    });
+
+    it('instrumenting the same cache again does not count twice', { skip }, async () => {
+      assert.equal(instrumentCacheManager(cache!, { registry }), cache);
+      const before = await saveRegistry(registry);
+      await cache!.get('foo1');
+      await assertDiffs(before, store.backend, [1, 1, 0, 0]);
+    });
+  });
+}
+
+describe('cache metrics when the store fails', async () => {
+  const { skip } = await checkService('Redis', 6379); // the suite runs beside the Redis one; nothing listens on port 1
+
+  for (const variant of CLOSED_REDIS_VARIANTS) {
+    it(`a Redis store on a closed port (${variant}): get_fail_total +1; the caller sees what it sees without metrics`, { skip }, async () => {
+      const registry = new Registry();
+      const plain = closedRedisCache(variant);
+      const instrumented = instrumentCacheManager(closedRedisCache(variant), { registry });
+      const plainEvents: unknown[] = [];
+      const seenEvents: unknown[] = [];
+      plain.on('get', (event) => plainEvents.push(Object.keys(event).sort()));
+      instrumented.on('get', (event) => seenEvents.push(Object.keys(event).sort()));
+      try {
+        const before = await saveRegistry(registry);
+        const expected = await plain.get('foo1').then((value) => ({ value }), (error: unknown) => ({ error }));
+        const actual = await instrumented.get('foo1').then((value) => ({ value }), (error: unknown) => ({ error }));
+        assert.deepEqual(actual, expected);
+        assert.deepEqual(seenEvents, plainEvents);
+        await assertDiffs(before, 'redis', [1, 0, 0, 1]);
+      } finally {
+        await Promise.allSettled([plain.disconnect(), instrumented.disconnect()]);
+      }
+    });
+  }
+
+  it('a get that rejects: counted as a fail, and the caller gets the very same promise and error', async () => {
+    const registry = new Registry();
+    const error = new Error('store down');
+    const rejecting = Promise.reject(error);
+    rejecting.catch(() => {});
+    const cache = { get: () => rejecting, stores: [] };
+    instrumentCacheManager(cache, { registry, backend: 'custom' });
+    const before = await saveRegistry(registry);
+    const returned = cache.get();
+    assert.equal(returned, rejecting);
+    await assert.rejects(returned, (thrown) => thrown === error);
+    await assertDiffs(before, 'custom', [1, 0, 0, 1]);
+  });
+
+  it('a get that throws synchronously: a fail, the same error object reaches the caller', async () => {
+    const registry = new Registry();
+    const error = new TypeError('bad key');
+    const cache = {
+      get(): unknown {
+        throw error;
+      },
+    };
+    instrumentCacheManager(cache, { registry, backend: 'custom' });
+    const before = await saveRegistry(registry);
+    assert.throws(() => cache.get(), (thrown) => thrown === error);
+    await assertDiffs(before, 'custom', [1, 0, 0, 1]);
+  });
+});
+
+describe('instrumentCacheManager options', () => {
+  it('rejects what is not a cache, and a bad namespace or backend, naming the value', () => {
+    assert.throws(() => instrumentCacheManager(42 as never), /needs a cache manager .* got number 42/);
+    const cache = { get: async () => undefined };
+    assert.throws(() => instrumentCacheManager(cache, { namespace: 'bad-ns' }), /option `namespace` is string "bad-ns"; expected/);
+    assert.throws(() => instrumentCacheManager(cache, { backend: '' }), /option `backend` is string ""; expected a non-empty string/);
+  });
+
+  it('honours the namespace prefix and the backend override', async () => {
+    const registry = new Registry();
+    const cache = { get: async (key: string) => (key === 'a' ? 1 : undefined) };
+    instrumentCacheManager(cache, { registry, namespace: 'shop', backend: 'edge' });
+    const before = await saveRegistry(registry);
+    await cache.get('a');
+    await cache.get('b');
+    await assertMetricDiff(before, 2, `shop_${GET}`, { backend: 'edge' });
+    await assertMetricDiff(before, 1, `shop_${HITS}`, { backend: 'edge' });
+    assert.equal(await getMetric(GET, { backend: 'edge' }, registry), undefined);
+  });
+});
