@@ -63,12 +63,23 @@ for (const store of STORE_CASES) {
       assert.equal(loads, 1);
     });
 
+    it('concurrent wraps of one key, coalesced by cache-manager into one read, count once; ttl() is not a read', { skip }, async () => {
+      const before = await saveRegistry(registry);
+      let loads = 0;
+      const load = async () => ++loads;
+      assert.deepEqual(await Promise.all([cache!.wrap('coalesced', load), cache!.wrap('coalesced', load)]), [1, 1]);
+      await cache!.ttl('coalesced');
+      await assertDiffs(before, store.backend, [1, 0, 1, 0]);
+      assert.equal(loads, 1);
+    });
+
     it('a stored null is a miss, a stored 0 or "" a hit', { skip }, async () => {
-      await cache!.mset<unknown>([{ key: 'zero', value: 0 }, { key: 'empty', value: '' }]);
+      await cache!.mset<unknown>([{ key: 'zero', value: 0 }, { key: 'empty', value: '' }, { key: 'null', value: null }]);
       const before = await saveRegistry(registry);
       assert.equal(await cache!.get('zero'), 0);
       assert.equal(await cache!.get('empty'), '');
-      await assertDiffs(before, store.backend, [2, 2, 0, 0]);
+      assert.equal(await cache!.get('null'), null);
+      await assertDiffs(before, store.backend, [3, 2, 1, 0]);
     });
 
     it('instrumenting the same cache again does not count twice', { skip }, async () => {
