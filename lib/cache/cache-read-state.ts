@@ -100,5 +100,6 @@ export class CacheReadState {
     if (this.wrapReads.get(key) === read) this.wrapReads.delete(key);
     if (read.failed && (value === undefined || value === null)) this.failed.add(key);
     this.countValue(key, value);
+    this.endCall(); // the wrap call that armed this read
   }
 }

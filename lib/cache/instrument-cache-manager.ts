@@ -117,28 +117,20 @@ function countedMget(original: AnyFunction, state: CacheReadState): AnyFunction 
 
 /**
  * `wrap` reads the stores directly (not through `get`): the call arms its key, and the store probe
- * counts the read it starts (none when cache-manager coalesces the call into one already running).
+ * counts the read it starts and ends the call's count of reads in flight when that read is decided.
+ * A call that starts no read (cache-manager coalesced it into one already running) counts nothing.
  */
 function countedWrap(original: AnyFunction, state: CacheReadState): AnyFunction {
   return function wrap(this: unknown, key: unknown): unknown {
     state.inflight++;
     state.armedWrapKey = key;
-    let result: unknown;
     try {
-      result = original.apply(this, arguments as unknown as unknown[]);
-    } catch (error) {
-      state.endCall();
-      throw error;
+      return original.apply(this, arguments as unknown as unknown[]);
     } finally {
+      // still armed: no store read started synchronously, so none will be counted for this call
+      if (state.armedWrapKey !== NOT_ARMED) state.endCall();
       state.armedWrapKey = NOT_ARMED;
     }
-    if (isThenable(result)) {
-      const end = () => state.endCall();
-      result.then(end, end);
-    } else {
-      state.endCall();
-    }
-    return result;
   };
 }
 
