@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { Registry } from 'prom-client';
 import { checkService } from '../support/services.js';
-import { CLOSED_REDIS_VARIANTS, closeCache, closedRedisCache, STORE_CASES } from './cache-stores.js';
+import { CLOSED_REDIS_VARIANTS, closeCache, closedMemcachedCache, closedRedisCache, STORE_CASES } from './cache-stores.js';
 
 const GET = 'nestjs_cache_get_total';
 const HITS = 'nestjs_cache_get_hits_total';
@@ -115,6 +115,20 @@ describe('cache metrics when the store fails', async () => {
       }
     });
   }
+
+  it('a memcached store on a closed port: the get and both mget keys are fails; values as without metrics', async () => {
+    const registry = new Registry();
+    const plain = closedMemcachedCache();
+    const instrumented = instrumentCacheManager(closedMemcachedCache(), { registry });
+    try {
+      const before = await saveRegistry(registry);
+      assert.deepEqual(await instrumented.get('foo1'), await plain.get('foo1'));
+      assert.deepEqual(await instrumented.mget(['foo1', 'foo2']), await plain.mget(['foo1', 'foo2']));
+      await assertDiffs(before, 'memcached', [3, 0, 0, 3]);
+    } finally {
+      await Promise.all([closeCache(plain), closeCache(instrumented)]);
+    }
+  });
 
   it('a get that rejects: counted as a fail, and the caller gets the very same promise and error', async () => {
     const registry = new Registry();

@@ -47,3 +47,10 @@ export async function closeCache(cache: Cache): Promise<void> {
     if (store.store instanceof KeyvMemcache) client?.quit?.();
   }
 }
+
+/** A memcached store on a port nothing listens on (memjs gives up after one short try). */
+export function closedMemcachedCache(): Cache {
+  const keyv = new Keyv({ store: new KeyvMemcache('127.0.0.1:1', { retries: 0, timeout: 0.2 }) });
+  keyv.on('error', () => {}); // connection errors are expected here
+  return createCache({ stores: [keyv] });
+}
