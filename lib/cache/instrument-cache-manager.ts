@@ -61,7 +61,7 @@ function countedGet(original: AnyFunction, state: CacheReadState): AnyFunction {
     state.inflight++;
     let result: unknown;
     try {
-      result = original.apply(this, arguments as unknown as unknown[]);
+      result = arguments.length === 1 ? original.call(this, key) : original.apply(this, arguments as unknown as unknown[]);
     } catch (error) {
       state.countFailures(1, key);
       state.endCall();

@@ -47,6 +47,12 @@ export function observeStoreReads(store: unknown, state: CacheReadState, tier: n
 
 function probedStoreGet(original: AnyFunction, probe: StoreProbe): AnyFunction {
   return function get(this: unknown, key: unknown, options?: unknown): unknown {
+    if (!probe.remote) {
+      // an in-process store: no adapter below to attribute errors to, only wrap's raw reads to see
+      const result = original.apply(this, arguments as unknown as unknown[]);
+      if (options !== undefined) watchRawRead(probe, key, options, result);
+      return result;
+    }
     const outerProbe = activeProbe;
     const outerKeys = activeKeys;
     activeProbe = probe;
@@ -61,11 +67,16 @@ function probedStoreGet(original: AnyFunction, probe: StoreProbe): AnyFunction {
       activeProbe = outerProbe;
       activeKeys = outerKeys;
     }
-    const raw = typeof options === 'object' && options !== null && (options as { raw?: unknown }).raw === true;
-    if (raw) watchWrapRead(probe, key, result);
-    else if (probe.remote) whenRejected(result, () => probe.fail(key));
+    if (options !== undefined) watchRawRead(probe, key, options, result);
+    else whenRejected(result, () => probe.fail(key));
     return result;
   };
+}
+
+function watchRawRead(probe: StoreProbe, key: unknown, options: unknown, result: unknown): void {
+  const raw = typeof options === 'object' && options !== null && (options as { raw?: unknown }).raw === true;
+  if (raw) watchWrapRead(probe, key, result);
+  else if (probe.remote) whenRejected(result, () => probe.fail(key));
 }
 
 function probedStoreGetMany(original: AnyFunction, probe: StoreProbe): AnyFunction {
