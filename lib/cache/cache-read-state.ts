@@ -61,6 +61,12 @@ export class CacheReadState {
     }
   }
 
+  /** A `get` rejected: one fail (its key's error mark, if any, goes when nothing is in flight). Shared, not allocated per call. */
+  readonly onGetRejected = (): void => {
+    this.countFailures(1);
+    this.endCall();
+  };
+
   /** An API call ended; with nothing in flight, stale error marks are dropped. */
   endCall(): void {
     if (--this.inflight === 0 && this.failed.size !== 0) this.failed.clear();

@@ -47,6 +47,9 @@ export function instrumentCacheManager<T extends CacheManagerLike>(cache: T, opt
     existing.tally = tally;
     return cache;
   }
+  if (Object.isFrozen(cache) || Object.isSealed(cache)) {
+    throw new TypeError('nest-prometheus: instrumentCacheManager() cannot wrap the methods of a frozen or sealed cache object; pass the cache before freezing it');
+  }
   const state = new CacheReadState(tally, stores.length);
   states.set(cache, state);
   replaceMethod(cache, 'get', (original) => countedGet(original, state));
@@ -68,16 +71,10 @@ function countedGet(original: AnyFunction, state: CacheReadState): AnyFunction {
       throw error;
     }
     if (isThenable(result)) {
-      result.then(
-        (value) => {
-          state.countValue(key, value);
-          state.endCall();
-        },
-        () => {
-          state.countFailures(1, key);
-          state.endCall();
-        },
-      );
+      result.then((value) => {
+        state.countValue(key, value);
+        state.endCall();
+      }, state.onGetRejected);
     } else {
       state.countValue(key, result);
       state.endCall();

@@ -165,6 +165,8 @@ describe('instrumentCacheManager options', () => {
     const cache = { get: async () => undefined };
     assert.throws(() => instrumentCacheManager(cache, { namespace: 'bad-ns' }), /option `namespace` is string "bad-ns"; expected/);
     assert.throws(() => instrumentCacheManager(cache, { backend: '' }), /option `backend` is string ""; expected a non-empty string/);
+    const frozen = Object.freeze({ get: async () => undefined });
+    assert.throws(() => instrumentCacheManager(frozen), /cannot wrap the methods of a frozen or sealed cache object/);
   });
 
   it('honours the namespace prefix and the backend override', async () => {
