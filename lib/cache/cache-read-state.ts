@@ -77,7 +77,7 @@ export class CacheReadState {
     if (tier === 0 && this.armedWrapKey === key) {
       this.armedWrapKey = NOT_ARMED;
       const read: WrapRead = { nextTier: 0, failed: false };
-      this.wrapReads.set(key, read);
+      if (this.tierCount > 1) this.wrapReads.set(key, read); // only a later tier needs to find it again
       return read;
     }
     if (this.wrapReads.size === 0) return undefined;
@@ -103,7 +103,7 @@ export class CacheReadState {
   }
 
   private finishWrapRead(read: WrapRead, key: unknown, value: unknown): void {
-    if (this.wrapReads.get(key) === read) this.wrapReads.delete(key);
+    if (this.wrapReads.size !== 0 && this.wrapReads.get(key) === read) this.wrapReads.delete(key);
     if (read.failed && (value === undefined || value === null)) this.failed.add(key);
     this.countValue(key, value);
     this.endCall(); // the wrap call that armed this read

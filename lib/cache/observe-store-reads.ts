@@ -102,7 +102,8 @@ function probedStoreGetMany(original: AnyFunction, probe: StoreProbe): AnyFuncti
 
 /** A raw read is how `wrap` (and `ttl`) read; only the one a `wrap` call is waiting for is counted. */
 function watchWrapRead(probe: StoreProbe, key: unknown, result: unknown): void {
-  for (const { state, tier } of probe.entries) {
+  for (let i = 0; i < probe.entries.length; i++) {
+    const { state, tier } = probe.entries[i]!;
     const read = state.claimWrapRead(key, tier);
     if (read === undefined) continue;
     Promise.resolve(result).then(
