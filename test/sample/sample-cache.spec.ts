@@ -69,3 +69,23 @@ for (const variant of VARIANTS) {
     });
   });
 }
+
+describe('sample app with PROMETHEUS_CACHE_METRICS=false', () => {
+  let sample: SampleProcess;
+  before(async () => {
+    sample = await startSample({ PROMETHEUS_CACHE_METRICS: 'false', DATABASE_URL: `sqlite:${join(scratch, 'off.sqlite')}` });
+  });
+  after(async () => {
+    if (sample) assert.deepEqual(await sample.stop(), { code: null, signal: 'SIGTERM' }, sample.output());
+  });
+
+  it('serves the cache as before and exposes no nestjs_cache_* series', async () => {
+    const key = `np-sample-off-${randomUUID().slice(0, 8)}`;
+    const put = await fetch(`${sample.url}/cache/${key}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"value":1}' });
+    assert.equal(put.status, 204);
+    assert.equal((await fetch(`${sample.url}/cache/${key}`)).status, 200);
+    const exposition = await (await fetch(`${sample.url}/metrics`)).text();
+    assert.match(exposition, /^nestjs_http_requests_total_by_method_total\{method="GET"\} /m, 'the metrics endpoint answers with other series');
+    assert.doesNotMatch(exposition, /nestjs_cache_/);
+  });
+});
