@@ -4,17 +4,16 @@ import { Test } from '@nestjs/testing';
 import { createKeyv } from '@keyv/redis';
 import { createCache } from 'cache-manager';
 import { Keyv } from 'keyv';
-import { PrometheusModule } from 'nest-prometheus';
+import { instrumentCacheManager, PrometheusModule } from 'nest-prometheus';
 import { assertMetricDiff, getMetricsVector, saveRegistry } from 'nest-prometheus/testing';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { Registry } from 'prom-client';
-import { instrumentCacheManager } from 'nest-prometheus';
 import { checkService } from '../support/services.js';
 
-async function startApp(registry: Registry, cache: boolean) {
-  @Module({ imports: [PrometheusModule.forRoot({ registry, cache, defaultMetrics: false, http: false }), CacheModule.register()] })
+async function startApp(registry: Registry, cache: boolean, namespace?: string) {
+  @Module({ imports: [PrometheusModule.forRoot({ registry, cache, namespace, defaultMetrics: false, http: false }), CacheModule.register()] })
   class AppModule {}
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
   const app = moduleRef.createNestApplication({ logger: false });
@@ -34,6 +33,20 @@ describe('the module and @nestjs/cache-manager', () => {
       await assertMetricDiff(before, 2, 'nestjs_cache_get_total', { backend: 'memory' });
       await assertMetricDiff(before, 1, 'nestjs_cache_get_hits_total', { backend: 'memory' });
       await assertMetricDiff(before, 1, 'nestjs_cache_get_misses_total', { backend: 'memory' });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('honours the module namespace: shop_nestjs_cache_get_total', async () => {
+    const registry = new Registry();
+    const { app, cache } = await startApp(registry, true, 'shop');
+    try {
+      const before = await saveRegistry(registry);
+      await cache.get('nope');
+      await assertMetricDiff(before, 1, 'shop_nestjs_cache_get_total', { backend: 'memory' });
+      await assertMetricDiff(before, 1, 'shop_nestjs_cache_get_misses_total', { backend: 'memory' });
+      assert.deepEqual(await getMetricsVector('nestjs_cache_get_total', registry), []);
     } finally {
       await app.close();
     }
