@@ -2,7 +2,9 @@ import { instrumentCacheManager } from 'nest-prometheus';
 import { assertMetricDiff, getMetric, saveRegistry } from 'nest-prometheus/testing';
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { Registry } from 'prom-client';
+import { createCache } from 'cache-manager';
+import { Keyv } from 'keyv';
+import { Counter, Registry } from 'prom-client';
 import { checkService } from '../support/services.js';
 import { CLOSED_REDIS_VARIANTS, closeCache, closedMemcachedCache, closedRedisCache, STORE_CASES } from './cache-stores.js';
 
@@ -167,6 +169,42 @@ describe('instrumentCacheManager options', () => {
     assert.throws(() => instrumentCacheManager(cache, { backend: '' }), /option `backend` is string ""; expected a non-empty string/);
     const frozen = Object.freeze({ get: async () => undefined });
     assert.throws(() => instrumentCacheManager(frozen), /cannot wrap the methods of a frozen or sealed cache object/);
+  });
+
+  it('backend from the adapter class of any Keyv store (KeyvMongo → mongo); no stores → other', async () => {
+    class KeyvMongo {
+      private readonly data = new Map<string, unknown>();
+      async get(key: string) { return this.data.get(key); }
+      async set(key: string, value: unknown) { this.data.set(key, value); }
+      async delete(key: string) { return this.data.delete(key); }
+      async clear() { this.data.clear(); }
+    }
+    const registry = new Registry();
+    const cache = instrumentCacheManager(createCache({ stores: [new Keyv({ store: new KeyvMongo() })] }), { registry });
+    instrumentCacheManager({ get: async () => 1 }, { registry });
+    await cache.set('k', 'v');
+    assert.equal(await cache.get('k'), 'v');
+    assert.equal(await getMetric(HITS, { backend: 'mongo' }, registry), 1);
+    assert.equal(await getMetric(GET, { backend: 'other' }, registry), 0);
+  });
+
+  it('after registry.clear(), instrumenting again registers the counters again without "already registered"', async () => {
+    const registry = new Registry();
+    const cache = { get: async () => 1 };
+    instrumentCacheManager(cache, { registry, backend: 'custom' });
+    registry.clear();
+    assert.equal(registry.getSingleMetric(GET), undefined);
+    instrumentCacheManager(cache, { registry, backend: 'custom' });
+    instrumentCacheManager(cache, { registry, backend: 'custom' });
+    const before = await saveRegistry(registry);
+    await cache.get();
+    await assertMetricDiff(before, 1, HITS, { backend: 'custom' });
+  });
+
+  it('refuses a registry where another metric already has a cache metric name', () => {
+    const registry = new Registry();
+    new Counter({ name: GET, help: 'not ours', registers: [registry] });
+    assert.throws(() => instrumentCacheManager({ get: async () => 1 }, { registry }), /"nestjs_cache_get_total" is already registered on this registry by other code/);
   });
 
   it('honours the namespace prefix and the backend override', async () => {
