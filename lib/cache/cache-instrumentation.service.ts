@@ -3,12 +3,13 @@ import { DiscoveryService } from '@nestjs/core';
 import type { PrometheusConfig } from '../config/prometheus-config.interface.js';
 import { findProviderInstances } from '../discovery/find-provider-instances.js';
 import { PROMETHEUS_CONFIG } from '../prometheus.constants.js';
-import { instrumentCacheManager } from './instrument-cache-manager.js';
+import { instrumentCacheManager, isCacheInstrumented } from './instrument-cache-manager.js';
 import { isCacheManager } from './is-cache-manager.js';
 
 /**
  * When `cache` is on, finds the app's cache managers at bootstrap (`@nestjs/cache-manager`'s
- * `CACHE_MANAGER`, or any provider shaped like a cache-manager 7 cache) and counts their reads.
+ * `CACHE_MANAGER`, or any provider shaped like a cache-manager 7 cache) and counts their reads. A
+ * cache already instrumented (by `instrumentCacheManager`, or by another app) is left as it is.
  * A failure here is logged and never stops the app.
  * @internal
  */
@@ -23,6 +24,8 @@ export class CacheInstrumentation implements OnApplicationBootstrap {
     if (!this.config.cache) return;
     try {
       for (const { instance } of findProviderInstances(this.discovery, isCacheManager)) {
+        // instrumented already: by hand (its options win) or by another app's module (counted once)
+        if (isCacheInstrumented(instance)) continue;
         instrumentCacheManager(instance, { registry: this.config.registry, namespace: this.config.namespace });
       }
     } catch (error) {

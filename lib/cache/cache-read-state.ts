@@ -1,3 +1,4 @@
+import type { CacheDurationObserver } from './cache-duration.js';
 import type { CacheTally } from './cache-metrics.store.js';
 
 /** A `wrap` read in progress: cache-manager reads the tiers in order until one has the key. @internal */
@@ -24,6 +25,8 @@ export class CacheReadState {
   readonly failed = new Set<unknown>();
   readonly wrapReads = new Map<unknown, WrapRead>();
   armedWrapKey: unknown = NOT_ARMED;
+  /** Set when the duration histogram is on. */
+  observeDuration: CacheDurationObserver | undefined;
 
   constructor(
     public tally: CacheTally,

@@ -1,6 +1,7 @@
 import { register as globalRegistry, Registry } from 'prom-client';
 import { parseNamespace } from '../config/parsers/parse-namespace.js';
 import type { CacheManagerLike, InstrumentCacheOptions } from './cache-manager-like.interface.js';
+import { cacheDurationObserver } from './cache-duration.js';
 import { CacheReadState, NOT_ARMED } from './cache-read-state.js';
 import { detectCacheBackend } from './detect-cache-backend.js';
 import { ensureCacheMetrics } from './ensure-cache-metrics.js';
@@ -39,18 +40,25 @@ export function instrumentCacheManager<T extends CacheManagerLike>(cache: T, opt
   if (options.backend !== undefined && (typeof options.backend !== 'string' || options.backend === '')) {
     throw new TypeError(`nest-prometheus: instrumentCacheManager() option \`backend\` is ${describe(options.backend)}; expected a non-empty string`);
   }
+  if (options.durationHistogram !== undefined && typeof options.durationHistogram !== 'boolean') {
+    throw new TypeError(`nest-prometheus: instrumentCacheManager() option \`durationHistogram\` is ${describe(options.durationHistogram)}; expected true or false`);
+  }
   const stores = Array.isArray(cache.stores) ? cache.stores : [];
-  const tally = ensureCacheMetrics(registry, namespace.value).tally(options.backend ?? detectCacheBackend(stores));
+  const backend = options.backend ?? detectCacheBackend(stores);
+  const tally = ensureCacheMetrics(registry, namespace.value).tally(backend);
+  const observeDuration = options.durationHistogram === true ? cacheDurationObserver(registry, namespace.value, backend) : undefined;
 
   const existing = states.get(cache);
   if (existing !== undefined) {
     existing.tally = tally;
+    existing.observeDuration = observeDuration;
     return cache;
   }
   if (Object.isFrozen(cache) || Object.isSealed(cache)) {
     throw new TypeError('nest-prometheus: instrumentCacheManager() cannot wrap the methods of a frozen or sealed cache object; pass the cache before freezing it');
   }
   const state = new CacheReadState(tally, stores.length);
+  state.observeDuration = observeDuration;
   states.set(cache, state);
   replaceMethod(cache, 'get', (original) => countedGet(original, state));
   replaceMethod(cache, 'mget', (original) => countedMget(original, state));
@@ -59,8 +67,13 @@ export function instrumentCacheManager<T extends CacheManagerLike>(cache: T, opt
   return cache;
 }
 
+/** Whether `instrumentCacheManager` already wrapped this instance. @internal */
+export function isCacheInstrumented(cache: object): boolean {
+  return states.has(cache);
+}
+
 function countedGet(original: AnyFunction, state: CacheReadState): AnyFunction {
-  return function get(this: unknown, key: unknown): unknown {
+  const count = function get(this: unknown, key: unknown): unknown {
     state.inflight++;
     let result: unknown;
     try {
@@ -81,10 +94,43 @@ function countedGet(original: AnyFunction, state: CacheReadState): AnyFunction {
     }
     return result;
   };
+  return withOptionalTiming(count, state);
+}
+
+/** `counted` as is while the duration histogram is off (one field check per call); timed when it is on. */
+function withOptionalTiming(counted: AnyFunction, state: CacheReadState): AnyFunction {
+  const name = counted.name;
+  const wrapper = {
+    [name](this: unknown): unknown {
+      const observe = state.observeDuration;
+      if (observe === undefined) return counted.apply(this, arguments as unknown as unknown[]);
+      return timed(observe, counted, this, arguments);
+    },
+  }[name]!;
+  return wrapper;
+}
+
+/**
+ * The duration histogram's path, taken only when it is on: times the counted call and returns exactly
+ * what it returned or threw.
+ */
+function timed(observe: (seconds: number) => void, counted: AnyFunction, self: unknown, args: IArguments): unknown {
+  const started = performance.now();
+  const done = () => observe((performance.now() - started) / 1000);
+  let result: unknown;
+  try {
+    result = counted.apply(self, args as unknown as unknown[]);
+  } catch (error) {
+    done();
+    throw error;
+  }
+  if (isThenable(result)) result.then(done, done);
+  else done();
+  return result;
 }
 
 function countedMget(original: AnyFunction, state: CacheReadState): AnyFunction {
-  return function mget(this: unknown, keys: unknown): unknown {
+  return withOptionalTiming(function mget(this: unknown, keys: unknown): unknown {
     const count = Array.isArray(keys) ? keys.length : 0;
     state.inflight++;
     let result: unknown;
@@ -109,7 +155,7 @@ function countedMget(original: AnyFunction, state: CacheReadState): AnyFunction 
       settle(result);
     }
     return result;
-  };
+  }, state);
 }
 
 /**

@@ -32,8 +32,9 @@ for (const store of STORE_CASES) {
       if (cache) await closeCache(cache);
     });
 
-    it(`labels the series backend="${store.backend}", all at 0 before any read`, { skip }, async () => {
+    it(`labels the series backend="${store.backend}", all at 0 before any read; no duration histogram by default`, { skip }, async () => {
       for (const name of [GET, HITS, MISSES, FAILS]) assert.equal(await getMetric(name, { backend: store.backend }, registry), 0, name);
+      assert.equal(registry.getSingleMetric('nestjs_cache_get_duration_seconds'), undefined);
     });
 
     it('get: foo1 twice (hits), foofoo twice, once "with a default" (misses) → +4 / +2 / +2', { skip }, async () => {
@@ -82,6 +83,20 @@ for (const store of STORE_CASES) {
       assert.equal(await cache!.get('empty'), '');
       assert.equal(await cache!.get('null'), null);
       await assertDiffs(before, store.backend, [3, 2, 1, 0]);
+    });
+
+    it('durationHistogram: each get and mget timed once in nestjs_cache_get_duration_seconds, errors included; off again → no more', { skip }, async () => {
+      instrumentCacheManager(cache!, { registry, durationHistogram: true });
+      const before = await saveRegistry(registry);
+      await cache!.get('foo1');
+      await cache!.mget(['foo1', 'foofoo']);
+      await cache!.wrap('foo1', async () => 'x'); // not timed: its duration would include the loader
+      await assertMetricDiff(before, 2, 'nestjs_cache_get_duration_seconds_count', { backend: store.backend });
+      await assertMetricDiff(before, 4, GET, { backend: store.backend });
+      instrumentCacheManager(cache!, { registry });
+      await cache!.get('foo1');
+      await assertMetricDiff(before, 2, 'nestjs_cache_get_duration_seconds_count', { backend: store.backend });
+      await assertMetricDiff(before, 5, GET, { backend: store.backend });
     });
 
     it('instrumenting the same cache again does not count twice', { skip }, async () => {
@@ -167,6 +182,7 @@ describe('instrumentCacheManager options', () => {
     const cache = { get: async () => undefined };
     assert.throws(() => instrumentCacheManager(cache, { namespace: 'bad-ns' }), /option `namespace` is string "bad-ns"; expected/);
     assert.throws(() => instrumentCacheManager(cache, { backend: '' }), /option `backend` is string ""; expected a non-empty string/);
+    assert.throws(() => instrumentCacheManager(cache, { durationHistogram: 'yes' as never }), /option `durationHistogram` is string "yes"; expected true or false/);
     const frozen = Object.freeze({ get: async () => undefined });
     assert.throws(() => instrumentCacheManager(frozen), /cannot wrap the methods of a frozen or sealed cache object/);
   });

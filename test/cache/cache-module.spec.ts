@@ -67,6 +67,24 @@ describe('the module and @nestjs/cache-manager', () => {
     }
   });
 
+  it('a cache instrumented by hand keeps its options: the module leaves it alone', async () => {
+    const registry = new Registry();
+    const handMade = instrumentCacheManager(createCache(), { registry, backend: 'hand' });
+    @Module({ imports: [PrometheusModule.forRoot({ registry, defaultMetrics: false, http: false })], providers: [{ provide: 'APP_CACHE', useValue: handMade }] })
+    class HandModule {}
+    const moduleRef = await Test.createTestingModule({ imports: [HandModule] }).compile();
+    const app = moduleRef.createNestApplication({ logger: false });
+    await app.init();
+    try {
+      const before = await saveRegistry(registry);
+      await handMade.get('x');
+      await assertMetricDiff(before, 1, 'nestjs_cache_get_total', { backend: 'hand' });
+      assert.deepEqual(await getMetricsVector('nestjs_cache_get_total', registry), [{ labels: { backend: 'hand' }, value: 1 }]);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('cache: false → no cache series at all, and the cache still works', async () => {
     const registry = new Registry();
     const { app, cache } = await startApp(registry, false);
