@@ -66,3 +66,5 @@ export {
   type PrismaMetricsOptions,
   type PrismaOperationParams,
 } from './database/prisma/prisma-metrics-extension.js';
+export { instrumentCacheManager } from './cache/instrument-cache-manager.js';
+export type { CacheManagerLike, InstrumentCacheOptions } from './cache/cache-manager-like.interface.js';

@@ -1,5 +1,6 @@
 import { ConfigurableModuleBuilder, type DynamicModule } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { CacheInstrumentation } from './cache/cache-instrumentation.service.js';
 import { prometheusConfigProvider } from './config/prometheus-config.provider.js';
 import { createMetricsController } from './controller/create-metrics-controller.js';
 import { MetricsExpositionService } from './export/metrics-exposition.service.js';
@@ -38,6 +39,7 @@ function assemble(definition: DynamicModule, extras: PrometheusModuleExtras): Dy
       ModelMetricsService,
       TypeOrmInstrumentation,
       ...handlerHooksFallbackProviders(),
+      CacheInstrumentation,
     ],
     controllers: extras.controller === false ? [] : [createMetricsController(extras.controller)],
     exports: [

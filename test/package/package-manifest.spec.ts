@@ -80,6 +80,20 @@ describe('package manifest', () => {
     assert.deepEqual(named, []);
   });
 
+  it('the published types name no cache peer (cache-manager, @nestjs/cache-manager, keyv, @keyv/*): the cache API is structural', () => {
+    const cachePeer = /['"](cache-manager|@nestjs\/cache-manager|keyv|@keyv\/[^'"]+|cacheable)['"]/;
+    const leaked: string[] = [];
+    const declarations = files(join(ROOT, 'dist'), '.d.ts');
+    for (const file of declarations) {
+      const match = cachePeer.exec(readFileSync(file, 'utf8'));
+      if (match) leaked.push(`${match[1]} (${file.slice(ROOT.length + 1)})`);
+    }
+    assert.deepEqual(leaked, []);
+    const cacheApi = declarations.find((file) => file.endsWith(join('cache', 'instrument-cache-manager.d.ts')));
+    assert.ok(cacheApi, 'dist/cache/instrument-cache-manager.d.ts is published');
+    assert.match(readFileSync(cacheApi, 'utf8'), /export declare function instrumentCacheManager<T extends CacheManagerLike>/);
+  });
+
   it('has no runtime dependencies: everything it needs comes from the app (peers)', () => {
     assert.deepEqual(Object.keys(manifest.dependencies ?? {}), []);
     assert.deepEqual(Object.keys(manifest.peerDependencies).sort(), ['@nestjs/common', '@nestjs/core', 'prom-client', 'reflect-metadata', 'rxjs']);
