@@ -9,12 +9,11 @@ import { fileURLToPath } from 'node:url';
 import { type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { assertMetricDiff, saveRegistry } from 'nest-prometheus/testing';
-import { Registry } from 'prom-client';
 
 // docs:start
 import { Controller, Injectable, Module, Post } from '@nestjs/common';
 import { InjectMetric, makeCounterProvider, PrometheusModule } from 'nest-prometheus';
-import type { Counter } from 'prom-client';
+import { Registry, type Counter } from 'prom-client';
 
 @Injectable()
 export class OrdersService {
