@@ -114,10 +114,9 @@ describe('setupPrometheusEndpointOnPort / OnPortRange / ExportsFromConfig', () =
   });
 
   it('binds the port, resolves with it, and closes when the signal aborts', async () => {
-    const [port] = await freePorts(1);
     const controller = new AbortController();
-    const bound = await setupPrometheusEndpointOnPort(port, '127.0.0.1', { registry: registryWithCounter(), signal: controller.signal, logger: new RecordingLogger() });
-    assert.equal(bound, port);
+    const port = await setupPrometheusEndpointOnPort(0, '127.0.0.1', { registry: registryWithCounter(), signal: controller.signal, logger: new RecordingLogger() });
+    assert.ok(port > 0, `bound port ${port}`);
     assert.match(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text(), /endpoint_test_total 3/);
     controller.abort();
     // aborting closes the listening socket at once: the port can be bound again

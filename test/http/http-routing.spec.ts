@@ -5,8 +5,8 @@ import { Controller, Get, Module, Param, Version, VersioningType, type Type } fr
 import { PrometheusModule, type ViewLabelMode } from 'nest-prometheus';
 import { Registry } from 'prom-client';
 import { ADAPTERS, type AdapterName, type StartedApp } from '../support/adapters.js';
-import { delta } from './support/diff.js';
-import { snapshot } from './support/metric-values.js';
+import { assertMetricDiff, saveRegistry } from 'nest-prometheus/testing';
+import { allSeries } from './support/metric-values.js';
 import { startApp as startHttpApp } from '../support/adapters.js';
 
 const P = 'nestjs_http_';
@@ -69,28 +69,28 @@ for (const adapter of ADAPTERS) {
     };
 
     it("labels views ControllerClass.handlerName with viewLabel: 'handler' (default)", async () => {
-      const s0 = await snapshot(byHandler);
+      const s0 = await saveRegistry(byHandler);
       await hit(handlerApp.url);
-      const s1 = await snapshot(byHandler);
-      const d = (view: string, status = '200'): number => delta(s0, s1, `${P}responses_total_by_status_view_method_total`, { status, view, method: 'GET' });
-      assert.equal(d('ItemsController.getOne'), 2);
-      assert.equal(d('ItemsController.getPart'), 1);
-      assert.equal(d('ItemsController.getFile'), 1);
-      assert.equal(d('<unnamed view>', '404'), 1);
-      assert.equal([...s1.keys()].some((k) => /items\/4|b\.txt/.test(k)), false);
+      const d = (view: string, expected: number, status = '200'): Promise<void> =>
+        assertMetricDiff(s0, expected, `${P}responses_total_by_status_view_method_total`, { status, view, method: 'GET' });
+      await d('ItemsController.getOne', 2);
+      await d('ItemsController.getPart', 1);
+      await d('ItemsController.getFile', 1);
+      await d('<unnamed view>', 1, '404');
+      assert.equal((await allSeries(byHandler)).some((k) => /items\/4|b\.txt/.test(k)), false);
     });
 
     it("labels views with the full route template with viewLabel: 'route'", async () => {
-      const s0 = await snapshot(byRoute);
+      const s0 = await saveRegistry(byRoute);
       await hit(routeApp.url);
-      const s1 = await snapshot(byRoute);
-      const d = (view: string, status = '200'): number => delta(s0, s1, `${P}responses_total_by_status_view_method_total`, { status, view, method: 'GET' });
-      assert.equal(d('/api/v1/items/:id'), 2);
-      assert.equal(d('/api/v2/items/:id/parts/:part'), 1);
-      assert.equal(d(`/api/v1/items/${WILDCARD[adapter]}`), 1);
-      assert.equal(d('<unnamed view>', '404'), 1);
-      assert.equal(delta(s0, s1, `${P}requests_latency_seconds_by_view_method_count`, { view: '/api/v1/items/:id', method: 'GET' }), 2);
-      assert.equal(delta(s0, s1, `${P}requests_total_by_view_transport_method_total`, { view: '/api/v1/items/:id', transport: 'http', method: 'GET' }), 2);
+      const d = (view: string, expected: number, status = '200'): Promise<void> =>
+        assertMetricDiff(s0, expected, `${P}responses_total_by_status_view_method_total`, { status, view, method: 'GET' });
+      await d('/api/v1/items/:id', 2);
+      await d('/api/v2/items/:id/parts/:part', 1);
+      await d(`/api/v1/items/${WILDCARD[adapter]}`, 1);
+      await d('<unnamed view>', 1, '404');
+      await assertMetricDiff(s0, 2, `${P}requests_latency_seconds_by_view_method_count`, { view: '/api/v1/items/:id', method: 'GET' });
+      await assertMetricDiff(s0, 2, `${P}requests_total_by_view_transport_method_total`, { view: '/api/v1/items/:id', transport: 'http', method: 'GET' });
     });
   });
 }

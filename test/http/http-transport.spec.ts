@@ -8,9 +8,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Registry } from 'prom-client';
 import { ADAPTERS, type StartedApp } from '../support/adapters.js';
-import { delta } from './support/diff.js';
 import { httpTestModule } from './support/http-test-app.js';
-import { snapshot } from './support/metric-values.js';
+import { assertMetricDiff, assertMetricNoDiff, saveRegistry } from 'nest-prometheus/testing';
 import { startApp as startHttpApp } from '../support/adapters.js';
 
 const P = 'nestjs_http_';
@@ -52,12 +51,11 @@ for (const adapter of ADAPTERS) {
     after(() => app.close());
 
     it('labels requests served over TLS transport="https"', async () => {
-      const s0 = await snapshot(registry);
+      const s0 = await saveRegistry(registry);
       assert.equal(await getTls(`${app.url}/help`, tls.cert), 200);
-      const s1 = await snapshot(registry);
-      assert.equal(delta(s0, s1, `${P}requests_total_by_transport_total`, { transport: 'https' }), 1);
-      assert.equal(delta(s0, s1, `${P}requests_total_by_transport_total`, { transport: 'http' }), 0);
-      assert.equal(delta(s0, s1, `${P}requests_total_by_view_transport_method_total`, { view: 'TestController.help', transport: 'https', method: 'GET' }), 1);
+      await assertMetricDiff(s0, 1, `${P}requests_total_by_transport_total`, { transport: 'https' });
+      await assertMetricNoDiff(s0, `${P}requests_total_by_transport_total`, { transport: 'http' });
+      await assertMetricDiff(s0, 1, `${P}requests_total_by_view_transport_method_total`, { view: 'TestController.help', transport: 'https', method: 'GET' });
     });
   });
 }

@@ -41,9 +41,11 @@ async function appWith(dir: string, m: Instruments, adapter: (typeof ADAPTERS)[n
 describe('multiprocessDir aggregation through the controller (two apps, one per adapter)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'nest-prom-mp-'));
   const apps: StartedApp[] = [];
+  const cleanups: Array<() => void> = [];
   after(async () => {
     for (const app of apps) await app.close().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
+    for (const cleanup of cleanups) cleanup();
   });
 
   it('sums counters and histograms, keeps default gauges per process, honours sumAcrossProcesses and other aggregators', async (t) => {
@@ -89,13 +91,34 @@ describe('multiprocessDir aggregation through the controller (two apps, one per 
   });
 
   it('a process that closed keeps its counts in the files; its gauges go', async () => {
-    const [appA, appB] = apps;
+    // Its own directory and apps, so the test does not lean on the state the test above left.
+    const ownDir = mkdtempSync(join(tmpdir(), 'nest-prom-mp-closed-'));
+    cleanups.push(() => rmSync(ownDir, { recursive: true, force: true }));
+    const a = instruments();
+    const b = instruments();
+    const [appA, appB] = [await appWith(ownDir, a, ADAPTERS[0]), await appWith(ownDir, b, ADAPTERS[1])];
+    apps.push(appA, appB);
+    a.jobs.inc({ kind: 'x' }, 2);
+    b.jobs.inc({ kind: 'x' }, 3);
+    a.perProcess.set(100);
+    b.perProcess.set(200);
+    a.summed.set(4);
+    b.summed.set(6);
+    a.highest.set(7);
+    b.highest.set(9);
+    await appB.app.get(MultiprocessMetricsService).flush();
+    const before = await (await fetch(`${appA.url}/metrics`)).text();
+    assert.match(before, /^mp_jobs_total\{kind="x"\} 5$/m);
+    assert.equal(before.split('\n').filter((l) => l.startsWith('mp_heap_bytes{')).length, 2, before);
+    assert.match(before, /^mp_in_flight 10$/m);
+    assert.match(before, /^mp_highest 9$/m);
+    b.jobs.inc({ kind: 'x' }); // after b's last flush: only its shutdown write carries it
     await appB.close();
-    const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+    const files = readdirSync(ownDir).filter((f) => f.endsWith('.json'));
     assert.equal(files.length, 2, 'one file per process lifetime, no temporary files left');
-    assert.ok(files.some((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')).exited === true));
+    assert.ok(files.some((f) => JSON.parse(readFileSync(join(ownDir, f), 'utf8')).exited === true));
     const text = await (await fetch(`${appA.url}/metrics`)).text();
-    assert.match(text, /^mp_jobs_total\{kind="x"\} 7$/m, 'b wrote its last increment at shutdown');
+    assert.match(text, /^mp_jobs_total\{kind="x"\} 6$/m, 'b wrote its last increment at shutdown');
     assert.equal(text.split('\n').filter((l) => l.startsWith('mp_heap_bytes{')).length, 1);
     assert.match(text, /^mp_in_flight 4$/m);
     assert.match(text, /^mp_highest 7$/m);

@@ -63,11 +63,21 @@ describe('independent processes sharing multiprocessDir (PM2-style, real process
   });
 
   it('a killed process keeps its counts; its gauges leave the aggregate', async () => {
+    // Counts of its own, made here, so the test does not lean on what an earlier test requested.
+    const KILLED_REQUESTS = 7;
     const victim = ready[WORKERS - 1];
+    const aggregate = async (): Promise<string> => (await getFresh(`http://127.0.0.1:${ready[0].appPort}/metrics`)).body;
+    await Promise.all(children.map((c) => ask(c, 'flush', 'flushed')));
+    const before = await aggregate();
+    const requestsBefore = sample(before, 'fixture_requests_total');
+    const httpBefore = sample(before, 'nestjs_http_requests_before_middlewares_total');
+    assert.equal(sample(before, `fixture_worker_up{pid="${victim.pid}"}`), 1, 'the victim is in the aggregate while it runs');
+    for (let i = 0; i < KILLED_REQUESTS; i++) assert.equal((await getFresh(`http://127.0.0.1:${victim.appPort}/hit`)).status, 200);
+    await ask(children[WORKERS - 1], 'flush', 'flushed');
     await children[WORKERS - 1].kill('SIGKILL');
-    const text = (await getFresh(`http://127.0.0.1:${ready[0].appPort}/metrics`)).body;
-    assert.equal(sample(text, 'fixture_requests_total'), REQUESTS);
-    assert.equal(sample(text, 'nestjs_http_requests_before_middlewares_total'), REQUESTS);
+    const text = await aggregate();
+    assert.equal(sample(text, 'fixture_requests_total'), (requestsBefore ?? 0) + KILLED_REQUESTS);
+    assert.equal(sample(text, 'nestjs_http_requests_before_middlewares_total'), (httpBefore ?? 0) + KILLED_REQUESTS);
     assert.equal(sample(text, `fixture_worker_up{pid="${victim.pid}"}`), undefined);
     assert.equal(sample(text, `fixture_worker_up{pid="${ready[0].pid}"}`), 1);
   });

@@ -1,34 +1,43 @@
+import assert from 'node:assert/strict';
+import { getMetric, getMetricsVector, type FrozenRegistry, type MetricSample } from 'nest-prometheus/testing';
 import type { Registry } from 'prom-client';
 
 type Labels = Readonly<Record<string, string | number>>;
 
-/** The value of one sample (`name` is the sample name, e.g. `…_bucket`), or 0 when absent. */
-export async function sample(registry: Registry, name: string, labels: Labels = {}): Promise<number> {
+/**
+ * Every series of every metric in `registry`, as `name{label="value",…}` (labels sorted), for
+ * checks that no series anywhere carries a value (a raw URL, a skipped view). Fails on a registry
+ * with no series at all, so such a check can never pass on an empty or wrong registry.
+ */
+export async function allSeries(registry: Registry): Promise<string[]> {
+  const out: string[] = [];
   for (const family of await registry.getMetricsAsJSON()) {
-    for (const value of family.values as Array<{ metricName?: string; labels: Labels; value: number }>) {
-      if ((value.metricName ?? family.name) !== name) continue;
-      const keys = Object.keys(value.labels);
-      if (keys.length === Object.keys(labels).length && keys.every((k) => String(value.labels[k]) === String(labels[k]))) return value.value;
-    }
-  }
-  return 0;
-}
-
-/** Every sample of the registry as `name{labels}` → value, to diff two moments. */
-export async function snapshot(registry: Registry): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
-  for (const family of await registry.getMetricsAsJSON()) {
-    for (const value of family.values as Array<{ metricName?: string; labels: Labels; value: number }>) {
+    for (const value of family.values as Array<{ metricName?: string; labels: Labels }>) {
       const labels = Object.keys(value.labels).sort().map((k) => `${k}="${value.labels[k]}"`).join(',');
-      out.set(`${value.metricName ?? family.name}{${labels}}`, value.value);
+      out.push(`${value.metricName ?? family.name}{${labels}}`);
     }
   }
+  assert.ok(out.length > 0, 'the registry under test has no series at all');
   return out;
 }
 
-/** Number of HTTP series (samples whose name starts with `nestjs_http_`, or `<ns>_nestjs_http_`). */
-export async function httpSeriesCount(registry: Registry): Promise<number> {
-  return [...(await snapshot(registry)).keys()].filter((k) => k.includes('nestjs_http_')).length;
+/**
+ * The series of the sample name `name` whose labels satisfy `match`. Fails when no metric of that
+ * name is registered, so "no series matched" can never come from a misspelt name.
+ */
+export async function seriesWhere(registry: Registry, name: string, match: (labels: Readonly<Record<string, string>>) => boolean): Promise<MetricSample[]> {
+  const family = name.replace(/_(bucket|sum|count)$/, '');
+  assert.ok(registry.getSingleMetric(name) ?? registry.getSingleMetric(family), `no metric ${name} is registered (misspelt?)`);
+  return (await getMetricsVector(name, registry)).filter((sample) => match(sample.labels));
+}
+
+/**
+ * How much `name{labels}` changed since `before` (an absent series counts as 0), for changes that
+ * are not a known number (a duration). The sample name must exist now.
+ */
+export async function changeSince(before: FrozenRegistry, name: string, labels: Labels = {}): Promise<number> {
+  await seriesWhere(before.registry as Registry, name, () => true);
+  return ((await getMetric(name, labels, before.registry)) ?? 0) - (before.getMetric(name, labels) ?? 0);
 }
 
 /** Resolves once `condition` holds, checking on every turn of the event loop; fails after `ms`. */
