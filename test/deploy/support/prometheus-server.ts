@@ -1,10 +1,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { claimPorts } from '../../fixtures/claimed-ports.js';
 
 export interface ScrapeTarget {
   readonly job: string;
@@ -53,13 +53,10 @@ export function prometheusMissing(): string | undefined {
   return undefined;
 }
 
+/** A port for Prometheus outside the kernel's ephemeral range, claimed against concurrent spec files. */
 async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+  const [port] = await claimPorts(1);
+  return port!;
 }
 
 function configText(options: PrometheusOptions): string {
