@@ -18,7 +18,7 @@ export function directorySource(dir: string, contentType: string | undefined, na
   const directory = new MultiprocessDirectory(dir, logger);
   return async () => {
     const { inputs, skipped } = await directory.read();
-    const registry = aggregateSnapshots(inputs, contentType);
+    const registry = await aggregateSnapshots(inputs, contentType);
     addSkippedFilesGauge(registry, namespace, skipped);
     return { contentType: registry.contentType, body: await renderRegistry(registry) };
   };

@@ -78,7 +78,8 @@ function checkMetric(metric: unknown, where: string): SnapshotMetric {
   check(perProcess === undefined || typeof perProcess === 'boolean', `metric "${name}": perProcess is not a boolean`);
   check(Array.isArray(values), `metric "${name}": values is not an array`);
   const allowed = new Set([name, ...(SUFFIXES[type] ?? []).map((suffix) => name + suffix)]);
-  const clean = values.map((sample, index) => checkSample(sample, `metric "${name}" values[${index}]`, allowed, `${name}_bucket`));
+  const bucketName = `${name}_bucket`;
+  const clean = values.map((sample, index) => checkSample(sample, name, index, allowed, bucketName));
   return {
     name,
     help,
@@ -89,25 +90,36 @@ function checkMetric(metric: unknown, where: string): SnapshotMetric {
   } as unknown as SnapshotMetric;
 }
 
-function checkSample(sample: unknown, where: string, allowed: ReadonlySet<string>, bucketName: string): Record<string, unknown> {
-  check(isPlainObject(sample), `${where} is not an object`);
+/** Where a sample sits, for an error message: built only when a check fails. */
+function sampleWhere(name: string, index: number): string {
+  return `metric "${name}" values[${index}]`;
+}
+
+// Per sample, the checks build no message unless they fail: a scrape validates every sample of every process.
+function checkSample(sample: unknown, name: string, index: number, allowed: ReadonlySet<string>, bucketName: string): Record<string, unknown> {
+  if (!isPlainObject(sample)) throw new Invalid(`${sampleWhere(name, index)} is not an object`);
   const { value, labels, metricName } = sample;
-  check(value === null || typeof value === 'number', `${where}: value ${JSON.stringify(value) ?? 'undefined'} is not a number`);
-  check(metricName === undefined || (typeof metricName === 'string' && allowed.has(metricName)), `${where}: sample name ${JSON.stringify(metricName)} does not belong to the metric`);
-  check(labels === undefined || isPlainObject(labels), `${where}: labels is not an object`);
-  const cleanLabels: Record<string, string | number> = {};
-  for (const [label, labelValue] of Object.entries(labels ?? {})) {
-    check(LABEL_NAME.test(label) && !label.startsWith('__'), `${where}: ${JSON.stringify(label)} is not a valid label name`);
-    check(
-      typeof labelValue === 'string' || (typeof labelValue === 'number' && !Number.isNaN(labelValue)),
-      `${where}: label ${label} has a value that is not a string or a number`,
-    );
-    cleanLabels[label] = labelValue;
+  if (!(value === null || typeof value === 'number')) {
+    throw new Invalid(`${sampleWhere(name, index)}: value ${JSON.stringify(value) ?? 'undefined'} is not a number`);
   }
-  if (metricName === bucketName) check(cleanLabels.le !== undefined, `${where}: a histogram bucket without an "le" label`);
-  return {
-    value: value === null ? Number.NaN : value,
-    labels: cleanLabels,
-    ...(metricName === undefined ? {} : { metricName }),
-  };
+  if (!(metricName === undefined || (typeof metricName === 'string' && allowed.has(metricName)))) {
+    throw new Invalid(`${sampleWhere(name, index)}: sample name ${JSON.stringify(metricName)} does not belong to the metric`);
+  }
+  if (!(labels === undefined || isPlainObject(labels))) throw new Invalid(`${sampleWhere(name, index)}: labels is not an object`);
+  const cleanLabels: Record<string, string | number> = {};
+  if (labels !== undefined) {
+    for (const label in labels) {
+      if (!Object.prototype.hasOwnProperty.call(labels, label)) continue;
+      const labelValue = labels[label];
+      if (!(LABEL_NAME.test(label) && !label.startsWith('__'))) throw new Invalid(`${sampleWhere(name, index)}: ${JSON.stringify(label)} is not a valid label name`);
+      if (!(typeof labelValue === 'string' || (typeof labelValue === 'number' && !Number.isNaN(labelValue)))) {
+        throw new Invalid(`${sampleWhere(name, index)}: label ${label} has a value that is not a string or a number`);
+      }
+      cleanLabels[label] = labelValue;
+    }
+  }
+  if (metricName === bucketName && cleanLabels.le === undefined) throw new Invalid(`${sampleWhere(name, index)}: a histogram bucket without an "le" label`);
+  return metricName === undefined
+    ? { value: value === null ? Number.NaN : value, labels: cleanLabels }
+    : { value: value === null ? Number.NaN : value, labels: cleanLabels, metricName };
 }

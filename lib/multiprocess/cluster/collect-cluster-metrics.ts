@@ -58,7 +58,7 @@ export async function collectClusterMetrics(options: ClusterMetricsOptions = {})
       }
     }
   });
-  const registry = aggregateSnapshots(answers);
+  const registry = await aggregateSnapshots(answers);
   const missing = workers.length - answers.length;
   addMissingGauge(registry, missing);
   return { registry, workers: workers.length, missing };
