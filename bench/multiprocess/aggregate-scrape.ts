@@ -23,6 +23,7 @@ interface Internals {
   MultiprocessDirectory: new (dir: string, logger: { warn(message: string): void }) => DirectoryLike;
   aggregateSnapshots: (inputs: { snapshot: Snapshot; gone: boolean }[], contentType?: string) => Promise<Registry>;
   validateSnapshot: (value: unknown) => { ok: boolean };
+  validateSnapshotSliced: (value: unknown) => Promise<{ ok: boolean }>;
   directorySource: (dir: string, contentType: string | undefined, namespace: string, logger: { warn(message: string): void }) => () => Promise<{ body: string }>;
 }
 
@@ -61,7 +62,7 @@ async function main(): Promise<void> {
   const internals: Internals = {
     ...(await dist<Pick<Internals, 'MultiprocessDirectory'>>('multiprocess/multiprocess-directory.js')),
     ...(await dist<Pick<Internals, 'aggregateSnapshots'>>('multiprocess/aggregate-snapshots.js')),
-    ...(await dist<Pick<Internals, 'validateSnapshot'>>('multiprocess/validate-snapshot.js')),
+    ...(await dist<Pick<Internals, 'validateSnapshot' | 'validateSnapshotSliced'>>('multiprocess/validate-snapshot.js')),
     ...(await dist<Pick<Internals, 'directorySource'>>('multiprocess/directory-source.js')),
   };
   const logger = { warn: (message: string) => process.stderr.write(`${message}\n`) };
@@ -88,7 +89,9 @@ async function main(): Promise<void> {
     for (let i = 0; i < iterations; i++) {
       const parsed = await timed(() => JSON.parse(texts[0] as string) as unknown);
       note('JSON.parse of one process snapshot (file read, or a cluster worker\'s IPC answer)', parsed);
-      note(`validate ${processes} snapshots (cluster primary)`, await timed(() => texts.map((t) => internals.validateSnapshot(JSON.parse(t)))));
+      const objects = texts.map((t) => JSON.parse(t) as unknown);
+      note(`validateSnapshot of ${processes} parsed snapshots, in one piece`, await timed(() => objects.map((o) => internals.validateSnapshot(o))));
+      note(`validateSnapshotSliced of ${processes} parsed snapshots (cluster primary, now)`, await timed(async () => { for (const o of objects) await internals.validateSnapshotSliced(o); }));
       const read = await timed(() => reader.read());
       note(`read ${processes} files of multiprocessDir (parse + validate)`, read);
       note(`prom-client AggregatorRegistry.aggregate of ${processes} (before)`, await timed(() => AggregatorRegistry.aggregate(read.value.inputs.map((i) => i.snapshot.metrics) as never)));

@@ -1,3 +1,4 @@
+import { TimeSlicer } from '../export/time-slicer.js';
 import type { ProcessSnapshot, SnapshotMetric } from './process-snapshot.interface.js';
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
@@ -33,6 +34,30 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
  * @internal
  */
 export function validateSnapshot(value: unknown): SnapshotCheck {
+  const steps = validating(value);
+  let step = steps.next();
+  while (step.done !== true) step = steps.next();
+  return step.value;
+}
+
+/**
+ * `validateSnapshot`, giving the event loop back about every `sliceMs` milliseconds: a process
+ * with tens of thousands of series takes longer than one slice to check.
+ * @internal
+ */
+export async function validateSnapshotSliced(value: unknown, sliceMs = 5): Promise<SnapshotCheck> {
+  const slicer = new TimeSlicer(sliceMs);
+  const steps = validating(value);
+  let step = steps.next();
+  while (step.done !== true) {
+    if (slicer.due()) await slicer.pause();
+    step = steps.next();
+  }
+  return step.value;
+}
+
+/** The checks, pausing (`yield`) every few samples so that a caller may slice them. */
+function* validating(value: unknown): Generator<undefined, SnapshotCheck, undefined> {
   try {
     check(isPlainObject(value), 'not a JSON object');
     check(value.version === 1, `unknown format version ${JSON.stringify(value.version) ?? 'undefined'} (expected 1)`);
@@ -42,12 +67,13 @@ export function validateSnapshot(value: unknown): SnapshotCheck {
     check(value.exited === undefined || typeof value.exited === 'boolean', '`exited` is not a boolean');
     check(Array.isArray(value.metrics), '`metrics` is not an array');
     const seen = new Set<string>();
-    const metrics = value.metrics.map((metric, index) => {
-      const clean = checkMetric(metric, `metrics[${index}]`);
+    const metrics: SnapshotMetric[] = [];
+    for (let index = 0; index < value.metrics.length; index++) {
+      const clean = yield* checkMetric(value.metrics[index], `metrics[${index}]`);
       check(!seen.has(clean.name), `metric "${clean.name}" appears twice`);
       seen.add(clean.name);
-      return clean;
-    });
+      metrics.push(clean);
+    }
     return {
       ok: true,
       snapshot: {
@@ -65,7 +91,7 @@ export function validateSnapshot(value: unknown): SnapshotCheck {
   }
 }
 
-function checkMetric(metric: unknown, where: string): SnapshotMetric {
+function* checkMetric(metric: unknown, where: string): Generator<undefined, SnapshotMetric, undefined> {
   check(isPlainObject(metric), `${where} is not an object`);
   const { name, help, type, aggregator, perProcess, values } = metric;
   check(typeof name === 'string' && METRIC_NAME.test(name), `${where}.name ${JSON.stringify(name) ?? 'undefined'} is not a valid metric name`);
@@ -79,7 +105,11 @@ function checkMetric(metric: unknown, where: string): SnapshotMetric {
   check(Array.isArray(values), `metric "${name}": values is not an array`);
   const allowed = new Set([name, ...(SUFFIXES[type] ?? []).map((suffix) => name + suffix)]);
   const bucketName = `${name}_bucket`;
-  const clean = values.map((sample, index) => checkSample(sample, name, index, allowed, bucketName));
+  const clean: Record<string, unknown>[] = [];
+  for (let index = 0; index < values.length; index++) {
+    clean.push(checkSample(values[index], name, index, allowed, bucketName));
+    if ((index & 15) === 15) yield;
+  }
   return {
     name,
     help,
