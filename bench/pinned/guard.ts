@@ -2,9 +2,11 @@
 // `node build/bench/pinned/guard.js` (after `npm run build:all`) runs the quick pinned benchmark
 // (bare, floor, forRoot() defaults; 5 rounds) and exits 1 only when the median added server CPU per
 // request of `forRoot()` over bare exceeds the limit of its adapter. The limits are wide on purpose
-// (see bench/RESULTS.md, "Pinned HTTP overhead"): about 3× the worst median seen in ten quick runs on
-// a loaded machine, so noise never trips them and a real regression (a per-request prom-client call, an
-// interceptor, an allocation storm: +20 µs and more) does.
+// (see bench/RESULTS.md, "Pinned HTTP overhead"): ten quick runs on this 2-core machine at load
+// average 3.6–9.6 gave medians of −1.3 … +10.0 µs on Fastify and −24 … +68 µs on Express; the limits
+// are 2.5× and 2.2× the worst of them, so noise does not trip them, while a regression of the size of
+// a global RxJS interceptor on Fastify (+25–35 µs) or a per-request storm on Express (+150 µs, half of
+// a bare Express request) does.
 // Options: --fastify-limit=µs, --express-limit=µs, and any option of bench/pinned/run.ts.
 import { fileURLToPath } from 'node:url';
 import { stopAllServers } from '../support/server-process.js';
@@ -13,7 +15,7 @@ import { floorVerdict } from './pinned-report.js';
 import { pinnedMain } from './run.js';
 
 /** Added server CPU µs per request (median over rounds) above which the guard fails. */
-export const GUARD_LIMITS: Readonly<Record<'fastify' | 'express', number>> = { fastify: 25, express: 60 };
+export const GUARD_LIMITS: Readonly<Record<'fastify' | 'express', number>> = { fastify: 25, express: 150 };
 
 function limitOption(argv: readonly string[], adapter: 'fastify' | 'express'): number {
   const value = argv.find((arg) => arg.startsWith(`--${adapter}-limit=`))?.split('=')[1];
