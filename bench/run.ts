@@ -1,5 +1,6 @@
 // The benchmark driver: `npm run bench` (full, minutes) or `npm run bench -- --quick` (< 60 s).
-// Options: --quick, --only=http,scrape,cardinality, --out=<file>.
+// Options: --quick, --only=http,scrape,cardinality, --out=<file>; --pinned runs the pinned benchmark
+// instead (bench/pinned/run.ts: server and load generator on separate cores, CPU per request).
 // A full run of every suite rewrites the generated part of bench/RESULTS.md; a quick run writes
 // build/bench/RESULTS.quick.md, a partial one (--only) build/bench/RESULTS.partial.md. Both print the report. No timing is asserted: the exit code
 // says only whether every part ran.
@@ -57,6 +58,11 @@ function targets(summary: HttpSummary): string {
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--pinned')) {
+    const { pinnedMain } = await import('./pinned/run.js');
+    await pinnedMain(process.argv.slice(2).filter((arg) => arg !== '--pinned'));
+    return;
+  }
   const settings = parseArgs(process.argv.slice(2));
   const started = new Date();
   const loadBefore = readLoadAverage();

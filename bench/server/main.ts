@@ -8,6 +8,7 @@ import { Module, type DynamicModule, type INestApplication, type Type } from '@n
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { applyDecompositionPatches, decompositionModule, installFloor, isDecompositionVariant, type DecompositionVariant } from './decomposition.js';
 import { ItemsController } from './items.controller.js';
 import { startRawServer } from './raw-server.js';
 import { HEAP_REQUEST, type AdapterName, type VariantName } from './variants.js';
@@ -29,7 +30,12 @@ function appModule(imports: (Type<unknown> | DynamicModule)[], controllers: Type
  * The app module of a variant. Variant-specific packages are imported only here, because some have
  * import-time side effects (willsoto's module collects default metrics when its file is loaded).
  */
-async function variantModule(variant: Exclude<VariantName, 'raw'>): Promise<Type<unknown>> {
+async function variantModule(variant: Exclude<VariantName, 'raw'> | DecompositionVariant): Promise<Type<unknown>> {
+  if (variant === 'floor' || variant === 'floor-abort') return appModule([]);
+  if (isDecompositionVariant(variant)) {
+    await applyDecompositionPatches(variant);
+    return appModule([await decompositionModule(variant)]);
+  }
   if (variant === 'willsoto') return appModule([(await import('./willsoto-setup.js')).WillsotoMetricsModule]);
   if (variant !== 'nest-prometheus') return appModule([]);
   const { PrometheusModule } = await import('nest-prometheus');
@@ -42,7 +48,7 @@ async function variantModule(variant: Exclude<VariantName, 'raw'>): Promise<Type
   return appModule([PrometheusModule.forRoot()], [PromClientMetricsController]);
 }
 
-async function startNest(variant: Exclude<VariantName, 'raw'>, adapter: AdapterName): Promise<INestApplication> {
+async function startNest(variant: Exclude<VariantName, 'raw'> | DecompositionVariant, adapter: AdapterName): Promise<INestApplication> {
   const module = await variantModule(variant);
   if (adapter === 'express') {
     const app = await NestFactory.create<NestExpressApplication>(module, new ExpressAdapter(), { logger: ['error'] });
@@ -51,6 +57,7 @@ async function startNest(variant: Exclude<VariantName, 'raw'>, adapter: AdapterN
       app.use(promBundle({ includeMethod: true, includePath: true, promClient: { collectDefaultMetrics: {} } }));
     }
     await app.listen(0, '127.0.0.1');
+    if (variant === 'floor') installFloor('express', app.getHttpServer(), false);
     return app;
   }
   const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter(), { logger: ['error'] });
@@ -61,12 +68,13 @@ async function startNest(variant: Exclude<VariantName, 'raw'>, adapter: AdapterN
     const plugin = typeof loaded === 'function' ? loaded : loaded.default;
     await app.register(plugin, { endpoint: '/metrics' });
   }
+  if (variant === 'floor' || variant === 'floor-abort') installFloor('fastify', app.getHttpAdapter().getInstance(), variant === 'floor-abort');
   await app.listen(0, '127.0.0.1');
   return app;
 }
 
 async function main(): Promise<void> {
-  const variant = argument('variant') as VariantName;
+  const variant = argument('variant') as VariantName | DecompositionVariant;
   const adapter = argument('adapter') as AdapterName;
   let server: Server;
   let close: () => Promise<void>;

@@ -28,6 +28,8 @@ export interface ServerSpec {
   readonly label: string;
   /** Extra environment for the child (e.g. how many series to pre-create). */
   readonly env?: Readonly<Record<string, string>>;
+  /** Pin the server (all its threads) to this CPU with `taskset` (Linux). */
+  readonly cpu?: number;
 }
 
 /**
@@ -35,7 +37,10 @@ export interface ServerSpec {
  * gets an IPC channel and exits when the driver goes away, so no server outlives a run.
  */
 export async function startServer(spec: ServerSpec): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--expose-gc', SERVER_SCRIPT, `--variant=${spec.variant}`, `--adapter=${spec.adapter}`], {
+  const args = ['--expose-gc', SERVER_SCRIPT, `--variant=${spec.variant}`, `--adapter=${spec.adapter}`];
+  // taskset execs node in place: the child's pid is the server's.
+  const [command, argv] = spec.cpu === undefined ? [process.execPath, args] : ['taskset', ['-c', String(spec.cpu), process.execPath, ...args]];
+  const child = spawn(command, argv, {
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     env: { ...process.env, NODE_ENV: 'production', ...spec.env },
   });

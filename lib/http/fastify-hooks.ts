@@ -1,5 +1,5 @@
 import { HTTP_REQUEST_STATE } from './http.constants.js';
-import type { HttpRecorder } from './http-recorder.js';
+import { RequestEnd, type HttpRecorder } from './http-recorder.js';
 import type { HttpRequestState } from './http-request-state.js';
 
 type Done = () => void;
@@ -29,21 +29,28 @@ function isTls(request: FastifyRequestLike): boolean {
   return request.socket?.encrypted === true;
 }
 
+/** Filled and read synchronously on every request end: one object for the process, none per request. */
+const scratch = new RequestEnd();
+
 function end(request: FastifyRequestLike, reply: FastifyReplyLike | undefined): void {
   const state = request[HTTP_REQUEST_STATE];
   if (state === undefined) return;
-  state.recorder.end(state, {
-    method: request.method,
-    // Fastify's getter applies `trustProxy`; without the header the socket decides.
-    https: request.headers['x-forwarded-proto'] === undefined ? isTls(request) : request.protocol === 'https',
-    requestedWith: request.headers['x-requested-with'],
-    requestContentLength: request.headers['content-length'],
-    request,
-    finished: reply !== undefined,
-    statusCode: reply?.statusCode ?? 0,
-    responseContentLength: reply?.getHeader('content-length'),
-    responseContentType: reply?.getHeader('content-type'),
-  });
+  const e = scratch;
+  e.method = request.method;
+  // Fastify's getter applies `trustProxy`; without the header the socket decides.
+  e.https = request.headers['x-forwarded-proto'] === undefined ? isTls(request) : request.protocol === 'https';
+  e.requestedWith = request.headers['x-requested-with'];
+  e.requestContentLength = request.headers['content-length'];
+  e.request = request;
+  e.finished = reply !== undefined;
+  e.statusCode = reply?.statusCode ?? 0;
+  e.responseContentLength = reply?.getHeader('content-length');
+  e.responseContentType = reply?.getHeader('content-type');
+  try {
+    state.recorder.end(state, e);
+  } finally {
+    e.clear();
+  }
 }
 
 /** The route template Fastify matched, e.g. `/api/v1/items/:id` (its `routeOptions` getter builds an object: read it only when needed). @internal */

@@ -9,19 +9,34 @@ import { createPathExcluder } from './path-excluder.js';
 import { charsetOf, contentLengthOf, hasNoBody } from './response-headers.js';
 import { statusLabel } from './status-label.js';
 
-/** What an adapter hook read from the request and response when the request ended. @internal */
-export interface RequestEnd {
-  readonly method: string | undefined;
-  readonly https: boolean;
-  readonly requestedWith: unknown;
-  readonly requestContentLength: unknown;
+/** Stands in for the request in a cleared `RequestEnd`. */
+const NO_REQUEST: object = Object.freeze({});
+
+/**
+ * What an adapter hook read from the request and response when the request ended. Each hook set
+ * fills one instance of its own and passes it to `HttpRecorder.end()`, which reads it
+ * synchronously: recording allocates nothing per request. The hook clears `request` afterwards so
+ * that the scratch object does not keep the last request alive.
+ * @internal
+ */
+export class RequestEnd {
+  method: string | undefined = undefined;
+  https = false;
+  requestedWith: unknown = undefined;
+  requestContentLength: unknown = undefined;
   /** The adapter's request object, passed to `routeTemplateOf` with `viewLabel: 'route'`. */
-  readonly request: object;
+  request: object = NO_REQUEST;
   /** A response was sent completely; `false` when the client went away first. */
-  readonly finished: boolean;
-  readonly statusCode: number;
-  readonly responseContentLength: unknown;
-  readonly responseContentType: unknown;
+  finished = false;
+  statusCode = 0;
+  responseContentLength: unknown = undefined;
+  responseContentType: unknown = undefined;
+
+  /** Drops the references to the request and its headers once it has been recorded. */
+  clear(): void {
+    this.request = NO_REQUEST;
+    this.requestedWith = this.requestContentLength = this.responseContentLength = this.responseContentType = undefined;
+  }
 }
 
 /**

@@ -1,33 +1,37 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { HTTP_REQUEST_STATE } from './http.constants.js';
-import type { HttpRecorder, RequestEnd } from './http-recorder.js';
+import { RequestEnd, type HttpRecorder } from './http-recorder.js';
 import type { HttpRequestState } from './http-request-state.js';
 
 type ExpressRequest = IncomingMessage & { protocol?: string; route?: { path?: unknown }; [HTTP_REQUEST_STATE]?: HttpRequestState };
+
+/** Filled and read synchronously on every request end: one object for the process, none per request. */
+const scratch = new RequestEnd();
 
 function onClose(this: ServerResponse): void {
   const req = this.req as ExpressRequest;
   const state = req[HTTP_REQUEST_STATE];
   if (state === undefined) return;
   try {
-    state.recorder.end(state, requestEnd(req, this));
+    state.recorder.end(state, fillRequestEnd(scratch, req, this));
   } catch (error) {
     state.recorder.reportFailure(error);
+  } finally {
+    scratch.clear();
   }
 }
 
-function requestEnd(req: ExpressRequest, res: ServerResponse): RequestEnd {
-  return {
-    method: req.method,
-    https: isHttps(req),
-    requestedWith: req.headers['x-requested-with'],
-    requestContentLength: req.headers['content-length'],
-    request: req,
-    finished: res.writableFinished,
-    statusCode: res.statusCode,
-    responseContentLength: res.getHeader('content-length'),
-    responseContentType: res.getHeader('content-type'),
-  };
+function fillRequestEnd(e: RequestEnd, req: ExpressRequest, res: ServerResponse): RequestEnd {
+  e.method = req.method;
+  e.https = isHttps(req);
+  e.requestedWith = req.headers['x-requested-with'];
+  e.requestContentLength = req.headers['content-length'];
+  e.request = req;
+  e.finished = res.writableFinished;
+  e.statusCode = res.statusCode;
+  e.responseContentLength = res.getHeader('content-length');
+  e.responseContentType = res.getHeader('content-type');
+  return e;
 }
 
 function isTls(req: IncomingMessage): boolean {

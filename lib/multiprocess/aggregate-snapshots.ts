@@ -1,4 +1,5 @@
-import { AggregatorRegistry, type MetricObjectWithValues, type MetricValue, type Registry } from 'prom-client';
+import type { MetricObjectWithValues, MetricValue, Registry } from 'prom-client';
+import { aggregateMetricsSliced } from './aggregate-metrics-sliced.js';
 import type { ProcessSnapshot, SnapshotMetric } from './process-snapshot.interface.js';
 
 /** Label added to per-process gauges. */
@@ -11,13 +12,14 @@ export interface AggregationInput {
 }
 
 /**
- * Merges the snapshots of several processes into one registry with prom-client's
- * `AggregatorRegistry.aggregate`: counters and histograms summed, gauges per process (`pid`
+ * Merges the snapshots of several processes into one registry, as prom-client's
+ * `AggregatorRegistry.aggregate` would but in slices that leave the event loop free between them
+ * (`aggregateMetricsSliced`): counters and histograms summed, gauges per process (`pid`
  * label) unless they chose another aggregator. The gauges of a process that is gone are dropped
  * (they describe a state that no longer exists); its counters, histograms and summaries stay.
  * @internal
  */
-export function aggregateSnapshots(inputs: ReadonlyArray<AggregationInput>, contentType?: string): Registry {
+export async function aggregateSnapshots(inputs: ReadonlyArray<AggregationInput>, contentType?: string): Promise<Registry> {
   const pidValues = pidLabelValues(inputs.map((i) => i.snapshot));
   const arrays = inputs.map(({ snapshot, gone }, index) =>
     snapshot.metrics.flatMap((metric): MetricObjectWithValues<MetricValue<string>>[] => {
@@ -26,7 +28,7 @@ export function aggregateSnapshots(inputs: ReadonlyArray<AggregationInput>, cont
       return [metric.perProcess ? withPid(metric, pidValues[index]) : strip(metric)];
     }),
   );
-  const registry: Registry = AggregatorRegistry.aggregate(arrays);
+  const registry: Registry = await aggregateMetricsSliced(arrays);
   if (contentType !== undefined) registry.setContentType(contentType as Parameters<Registry['setContentType']>[0]);
   return registry;
 }

@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import type { MetricsSource } from '../export/metrics-source.js';
+import { renderRegistry } from '../export/render-registry.js';
 import { aggregateSnapshots } from './aggregate-snapshots.js';
 import { MultiprocessDirectory } from './multiprocess-directory.js';
 import type { WarnLogger } from './skipped-file-warner.js';
@@ -17,9 +18,9 @@ export function directorySource(dir: string, contentType: string | undefined, na
   const directory = new MultiprocessDirectory(dir, logger);
   return async () => {
     const { inputs, skipped } = await directory.read();
-    const registry = aggregateSnapshots(inputs, contentType);
+    const registry = await aggregateSnapshots(inputs, contentType);
     addSkippedFilesGauge(registry, namespace, skipped);
-    return { contentType: registry.contentType, body: await registry.metrics() };
+    return { contentType: registry.contentType, body: await renderRegistry(registry) };
   };
 }
 

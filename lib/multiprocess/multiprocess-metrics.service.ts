@@ -83,7 +83,7 @@ export class MultiprocessMetricsService implements OnApplicationBootstrap, OnApp
     if (this.directory === undefined) return this.registry;
     const own = await snapshotRegistry(this.registry);
     const { inputs, skipped } = await this.directory.read(this.directory.ownFile, own);
-    const aggregate = aggregateSnapshots([{ snapshot: own, gone: false }, ...inputs], this.registry.contentType);
+    const aggregate = await aggregateSnapshots([{ snapshot: own, gone: false }, ...inputs], this.registry.contentType);
     addSkippedFilesGauge(aggregate, this.namespace, skipped);
     return aggregate;
   }

@@ -1,6 +1,6 @@
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { validateSnapshot, type SnapshotCheck } from './validate-snapshot.js';
+import { validateSnapshotSliced, type SnapshotCheck } from './validate-snapshot.js';
 
 /**
  * Reads one snapshot file without trusting it: opened with `O_NOFOLLOW` (a symbolic link is
@@ -37,7 +37,7 @@ export async function readSnapshotFile(path: string, maxBytes: number): Promise<
     } catch (error) {
       return { ok: false, reason: `not valid JSON (${(error as Error).message})` };
     }
-    return validateSnapshot(parsed);
+    return await validateSnapshotSliced(parsed);
   } catch (error) {
     return { ok: false, reason: `cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` };
   } finally {

@@ -1,3 +1,4 @@
+import { TimeSlicer } from '../export/time-slicer.js';
 import type { ProcessSnapshot, SnapshotMetric } from './process-snapshot.interface.js';
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
@@ -33,6 +34,30 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
  * @internal
  */
 export function validateSnapshot(value: unknown): SnapshotCheck {
+  const steps = validating(value);
+  let step = steps.next();
+  while (step.done !== true) step = steps.next();
+  return step.value;
+}
+
+/**
+ * `validateSnapshot`, giving the event loop back about every `sliceMs` milliseconds: a process
+ * with tens of thousands of series takes longer than one slice to check.
+ * @internal
+ */
+export async function validateSnapshotSliced(value: unknown, sliceMs = 5): Promise<SnapshotCheck> {
+  const slicer = new TimeSlicer(sliceMs);
+  const steps = validating(value);
+  let step = steps.next();
+  while (step.done !== true) {
+    if (slicer.due()) await slicer.pause();
+    step = steps.next();
+  }
+  return step.value;
+}
+
+/** The checks, pausing (`yield`) every few samples so that a caller may slice them. */
+function* validating(value: unknown): Generator<undefined, SnapshotCheck, undefined> {
   try {
     check(isPlainObject(value), 'not a JSON object');
     check(value.version === 1, `unknown format version ${JSON.stringify(value.version) ?? 'undefined'} (expected 1)`);
@@ -42,12 +67,13 @@ export function validateSnapshot(value: unknown): SnapshotCheck {
     check(value.exited === undefined || typeof value.exited === 'boolean', '`exited` is not a boolean');
     check(Array.isArray(value.metrics), '`metrics` is not an array');
     const seen = new Set<string>();
-    const metrics = value.metrics.map((metric, index) => {
-      const clean = checkMetric(metric, `metrics[${index}]`);
+    const metrics: SnapshotMetric[] = [];
+    for (let index = 0; index < value.metrics.length; index++) {
+      const clean = yield* checkMetric(value.metrics[index], `metrics[${index}]`);
       check(!seen.has(clean.name), `metric "${clean.name}" appears twice`);
       seen.add(clean.name);
-      return clean;
-    });
+      metrics.push(clean);
+    }
     return {
       ok: true,
       snapshot: {
@@ -65,7 +91,7 @@ export function validateSnapshot(value: unknown): SnapshotCheck {
   }
 }
 
-function checkMetric(metric: unknown, where: string): SnapshotMetric {
+function* checkMetric(metric: unknown, where: string): Generator<undefined, SnapshotMetric, undefined> {
   check(isPlainObject(metric), `${where} is not an object`);
   const { name, help, type, aggregator, perProcess, values } = metric;
   check(typeof name === 'string' && METRIC_NAME.test(name), `${where}.name ${JSON.stringify(name) ?? 'undefined'} is not a valid metric name`);
@@ -78,7 +104,12 @@ function checkMetric(metric: unknown, where: string): SnapshotMetric {
   check(perProcess === undefined || typeof perProcess === 'boolean', `metric "${name}": perProcess is not a boolean`);
   check(Array.isArray(values), `metric "${name}": values is not an array`);
   const allowed = new Set([name, ...(SUFFIXES[type] ?? []).map((suffix) => name + suffix)]);
-  const clean = values.map((sample, index) => checkSample(sample, `metric "${name}" values[${index}]`, allowed, `${name}_bucket`));
+  const bucketName = `${name}_bucket`;
+  const clean: Record<string, unknown>[] = [];
+  for (let index = 0; index < values.length; index++) {
+    clean.push(checkSample(values[index], name, index, allowed, bucketName));
+    if ((index & 15) === 15) yield;
+  }
   return {
     name,
     help,
@@ -89,25 +120,36 @@ function checkMetric(metric: unknown, where: string): SnapshotMetric {
   } as unknown as SnapshotMetric;
 }
 
-function checkSample(sample: unknown, where: string, allowed: ReadonlySet<string>, bucketName: string): Record<string, unknown> {
-  check(isPlainObject(sample), `${where} is not an object`);
+/** Where a sample sits, for an error message: built only when a check fails. */
+function sampleWhere(name: string, index: number): string {
+  return `metric "${name}" values[${index}]`;
+}
+
+// Per sample, the checks build no message unless they fail: a scrape validates every sample of every process.
+function checkSample(sample: unknown, name: string, index: number, allowed: ReadonlySet<string>, bucketName: string): Record<string, unknown> {
+  if (!isPlainObject(sample)) throw new Invalid(`${sampleWhere(name, index)} is not an object`);
   const { value, labels, metricName } = sample;
-  check(value === null || typeof value === 'number', `${where}: value ${JSON.stringify(value) ?? 'undefined'} is not a number`);
-  check(metricName === undefined || (typeof metricName === 'string' && allowed.has(metricName)), `${where}: sample name ${JSON.stringify(metricName)} does not belong to the metric`);
-  check(labels === undefined || isPlainObject(labels), `${where}: labels is not an object`);
-  const cleanLabels: Record<string, string | number> = {};
-  for (const [label, labelValue] of Object.entries(labels ?? {})) {
-    check(LABEL_NAME.test(label) && !label.startsWith('__'), `${where}: ${JSON.stringify(label)} is not a valid label name`);
-    check(
-      typeof labelValue === 'string' || (typeof labelValue === 'number' && !Number.isNaN(labelValue)),
-      `${where}: label ${label} has a value that is not a string or a number`,
-    );
-    cleanLabels[label] = labelValue;
+  if (!(value === null || typeof value === 'number')) {
+    throw new Invalid(`${sampleWhere(name, index)}: value ${JSON.stringify(value) ?? 'undefined'} is not a number`);
   }
-  if (metricName === bucketName) check(cleanLabels.le !== undefined, `${where}: a histogram bucket without an "le" label`);
-  return {
-    value: value === null ? Number.NaN : value,
-    labels: cleanLabels,
-    ...(metricName === undefined ? {} : { metricName }),
-  };
+  if (!(metricName === undefined || (typeof metricName === 'string' && allowed.has(metricName)))) {
+    throw new Invalid(`${sampleWhere(name, index)}: sample name ${JSON.stringify(metricName)} does not belong to the metric`);
+  }
+  if (!(labels === undefined || isPlainObject(labels))) throw new Invalid(`${sampleWhere(name, index)}: labels is not an object`);
+  const cleanLabels: Record<string, string | number> = {};
+  if (labels !== undefined) {
+    for (const label in labels) {
+      if (!Object.prototype.hasOwnProperty.call(labels, label)) continue;
+      const labelValue = labels[label];
+      if (!(LABEL_NAME.test(label) && !label.startsWith('__'))) throw new Invalid(`${sampleWhere(name, index)}: ${JSON.stringify(label)} is not a valid label name`);
+      if (!(typeof labelValue === 'string' || (typeof labelValue === 'number' && !Number.isNaN(labelValue)))) {
+        throw new Invalid(`${sampleWhere(name, index)}: label ${label} has a value that is not a string or a number`);
+      }
+      cleanLabels[label] = labelValue;
+    }
+  }
+  if (metricName === bucketName && cleanLabels.le === undefined) throw new Invalid(`${sampleWhere(name, index)}: a histogram bucket without an "le" label`);
+  return metricName === undefined
+    ? { value: value === null ? Number.NaN : value, labels: cleanLabels }
+    : { value: value === null ? Number.NaN : value, labels: cleanLabels, metricName };
 }

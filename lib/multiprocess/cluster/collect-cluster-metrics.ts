@@ -1,7 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { Gauge, type Registry } from 'prom-client';
 import { aggregateSnapshots, type AggregationInput } from '../aggregate-snapshots.js';
-import { validateSnapshot } from '../validate-snapshot.js';
+import { validateSnapshotSliced } from '../validate-snapshot.js';
 import { routeClusterAnswers } from './cluster-answer-router.js';
 import { METRICS_REQUEST } from './cluster-messages.js';
 import type { ClusterMetrics, ClusterMetricsOptions } from './cluster-metrics.interface.js';
@@ -24,8 +24,8 @@ export async function collectClusterMetrics(options: ClusterMetricsOptions = {})
   }
   const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && w.isConnected());
   const id = nextId++;
-  const answers = await new Promise<AggregationInput[]>((resolve) => {
-    const received = new Map<Worker, AggregationInput>();
+  const raw = await new Promise<unknown[]>((resolve) => {
+    const received = new Map<Worker, unknown>();
     const pending = new Set(workers);
     const finish = (): void => {
       clearTimeout(timer);
@@ -39,9 +39,7 @@ export async function collectClusterMetrics(options: ClusterMetricsOptions = {})
     const stop = routeClusterAnswers(id, {
       onAnswer: (worker, message) => {
         if (!pending.has(worker)) return;
-        // A worker's answer is checked like a snapshot file: a bad one is left out, not merged.
-        const checked = message.snapshot === undefined ? undefined : validateSnapshot(message.snapshot);
-        if (checked?.ok === true) received.set(worker, { snapshot: checked.snapshot, gone: false });
+        if (message.snapshot !== undefined) received.set(worker, message.snapshot);
         settle(worker);
       },
       onExit: (worker) => {
@@ -58,7 +56,14 @@ export async function collectClusterMetrics(options: ClusterMetricsOptions = {})
       }
     }
   });
-  const registry = aggregateSnapshots(answers);
+  // A worker's answer is checked like a snapshot file (in slices, after the answers are in): a bad
+  // one is left out, not merged, and its worker counted as missing.
+  const answers: AggregationInput[] = [];
+  for (const snapshot of raw) {
+    const checked = await validateSnapshotSliced(snapshot);
+    if (checked.ok) answers.push({ snapshot: checked.snapshot, gone: false });
+  }
+  const registry = await aggregateSnapshots(answers);
   const missing = workers.length - answers.length;
   addMissingGauge(registry, missing);
   return { registry, workers: workers.length, missing };
