@@ -6,7 +6,7 @@ import { assertMetricDiff, saveRegistry } from 'nest-prometheus/testing';
 import pg from 'pg';
 import { Registry } from 'prom-client';
 import { checkService } from '../support/services.js';
-import { PrismaClient } from './prisma/generated/client.js';
+import { PrismaClient } from '../support/prisma/generated/client.js';
 import { POSTGRES_URL, uniqueSuffix } from './support/db-targets.js';
 
 async function admin(sql: string): Promise<void> {

@@ -10,7 +10,7 @@ import { MigrationMetricsService, monitorPrismaMigrations, PrometheusModule } fr
 import { getMetric, getMetricsVector } from 'nest-prometheus/testing';
 import { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
-import { PrismaClient } from '../models/prisma/generated/client.js';
+import { PrismaClient } from '../support/prisma/generated/client.js';
 import { ADAPTERS, startApp, type StartedApp } from '../support/adapters.js';
 import { checkService } from '../support/services.js';
 import { createTestDatabase } from './pg-database.js';

@@ -7,7 +7,7 @@ import { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { createTestDatabase } from '../migrations/pg-database.js';
 import { checkService } from '../support/services.js';
-import { PrismaClient } from './prisma/generated/client.js';
+import { PrismaClient } from '../support/prisma/generated/client.js';
 
 const INSERTS = 'nestjs_model_inserts_total';
 const UPDATES = 'nestjs_model_updates_total';

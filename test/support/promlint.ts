@@ -1,16 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 /** The project's own lint: `promtool check metrics` minus the two excused migration gauges, plus duplicates. */
 export const PROMLINT = resolve(ROOT, 'scripts/promlint.sh');
-/**
- * `../shared/tools/promlint.sh` beside the checkout, when present: a second opinion run in its
- * parse-only mode (parse errors, empty body, duplicates), since it does not know the excused names.
- */
-export const SHARED_PROMLINT = resolve(ROOT, '../shared/tools/promlint.sh');
 
 export interface LintResult {
   readonly code: number;
@@ -36,10 +30,7 @@ export async function promlint(exposition: string, test: SkippableTest): Promise
     test.skip(`exposition lint not run: ${missing}`);
     return { code: 0, output: `promlint: not run (${missing})` };
   }
-  const own = await run([PROMLINT, '-'], exposition);
-  if (own.code !== 0 || !existsSync(SHARED_PROMLINT)) return own;
-  const second = await run([SHARED_PROMLINT, '-', '--parse-only'], exposition);
-  return { code: second.code, output: `${own.output}${second.output}` };
+  return run([PROMLINT, '-'], exposition);
 }
 
 function run(args: string[], input: string): Promise<LintResult> {

@@ -52,7 +52,8 @@ export const AnyNull = runtime.AnyNull
 
 export const ModelName = {
   Dog: 'Dog',
-  Bone: 'Bone'
+  Bone: 'Bone',
+  NpPrismaRow: 'NpPrismaRow'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -85,6 +86,14 @@ export const BoneScalarFieldEnum = {
 } as const
 
 export type BoneScalarFieldEnum = (typeof BoneScalarFieldEnum)[keyof typeof BoneScalarFieldEnum]
+
+
+export const NpPrismaRowScalarFieldEnum = {
+  id: 'id',
+  name: 'name'
+} as const
+
+export type NpPrismaRowScalarFieldEnum = (typeof NpPrismaRowScalarFieldEnum)[keyof typeof NpPrismaRowScalarFieldEnum]
 
 
 export const SortOrder = {

@@ -8,5 +8,7 @@
  *
  * 🟢 You can import this file directly.
  */
+export type * from './models/Dog.js'
+export type * from './models/Bone.js'
 export type * from './models/NpPrismaRow.js'
 export type * from './commonInputTypes.js'

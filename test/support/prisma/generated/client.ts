@@ -31,8 +31,8 @@ export * from "./enums.js"
  * const prisma = new PrismaClient({
  *   adapter: new PrismaPg({ connectionString: process.env.DATABASE_URL })
  * })
- * // Fetch zero or more NpPrismaRows
- * const npPrismaRows = await prisma.npPrismaRow.findMany()
+ * // Fetch zero or more Dogs
+ * const dogs = await prisma.dog.findMany()
  * ```
  * 
  * Read more in our [docs](https://pris.ly/d/client).
@@ -41,6 +41,16 @@ export const PrismaClient = $Class.getPrismaClientClass()
 export type PrismaClient<LogOpts extends Prisma.LogLevel = never, OmitOpts extends Prisma.PrismaClientOptions["omit"] = Prisma.PrismaClientOptions["omit"], ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = $Class.PrismaClient<LogOpts, OmitOpts, ExtArgs>
 export { Prisma }
 
+/**
+ * Model Dog
+ * 
+ */
+export type Dog = Prisma.DogModel
+/**
+ * Model Bone
+ * 
+ */
+export type Bone = Prisma.BoneModel
 /**
  * Model NpPrismaRow
  * 

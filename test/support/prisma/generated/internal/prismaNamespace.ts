@@ -398,7 +398,8 @@ type FieldRefInputType<Model, FieldType> = Model extends never ? never : FieldRe
 
 export const ModelName = {
   Dog: 'Dog',
-  Bone: 'Bone'
+  Bone: 'Bone',
+  NpPrismaRow: 'NpPrismaRow'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -414,7 +415,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "dog" | "bone"
+    modelProps: "dog" | "bone" | "npPrismaRow"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -566,6 +567,80 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
+    NpPrismaRow: {
+      payload: Prisma.$NpPrismaRowPayload<ExtArgs>
+      fields: Prisma.NpPrismaRowFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.NpPrismaRowFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NpPrismaRowPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.NpPrismaRowFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NpPrismaRowPayload>
+        }
+        findFirst: {
+          args: Prisma.NpPrismaRowFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NpPrismaRowPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.NpPrismaRowFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NpPrismaRowPayload>
+        }
+        findMany: {
+          args: Prisma.NpPrismaRowFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NpPrismaRowPayload>[]
+        }
+        create: {
+          args: Prisma.NpPrismaRowCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NpPrismaRowPayload>
+        }
+        createMany: {
+          args: Prisma.NpPrismaRowCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.NpPrismaRowCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NpPrismaRowPayload>[]
+        }
+        delete: {
+          args: Prisma.NpPrismaRowDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NpPrismaRowPayload>
+        }
+        update: {
+          args: Prisma.NpPrismaRowUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NpPrismaRowPayload>
+        }
+        deleteMany: {
+          args: Prisma.NpPrismaRowDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.NpPrismaRowUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.NpPrismaRowUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NpPrismaRowPayload>[]
+        }
+        upsert: {
+          args: Prisma.NpPrismaRowUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NpPrismaRowPayload>
+        }
+        aggregate: {
+          args: Prisma.NpPrismaRowAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateNpPrismaRow>
+        }
+        groupBy: {
+          args: Prisma.NpPrismaRowGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.NpPrismaRowGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.NpPrismaRowCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.NpPrismaRowCountAggregateOutputType> | number
+        }
+      }
+    }
   }
 } & {
   other: {
@@ -619,6 +694,14 @@ export const BoneScalarFieldEnum = {
 } as const
 
 export type BoneScalarFieldEnum = (typeof BoneScalarFieldEnum)[keyof typeof BoneScalarFieldEnum]
+
+
+export const NpPrismaRowScalarFieldEnum = {
+  id: 'id',
+  name: 'name'
+} as const
+
+export type NpPrismaRowScalarFieldEnum = (typeof NpPrismaRowScalarFieldEnum)[keyof typeof NpPrismaRowScalarFieldEnum]
 
 
 export const SortOrder = {
@@ -845,6 +928,7 @@ export type PrismaClientOptions = PrismaClientOptionsWithAccelerateUrl | PrismaC
 export type GlobalOmitConfig = {
   dog?: Prisma.DogOmit
   bone?: Prisma.BoneOmit
+  npPrismaRow?: Prisma.NpPrismaRowOmit
 }
 
 /* Types for Logging */

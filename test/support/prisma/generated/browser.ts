@@ -18,6 +18,16 @@ export { Prisma }
 export * as $Enums from './enums.js'
 export * from './enums.js';
 /**
+ * Model Dog
+ * 
+ */
+export type Dog = Prisma.DogModel
+/**
+ * Model Bone
+ * 
+ */
+export type Bone = Prisma.BoneModel
+/**
  * Model NpPrismaRow
  * 
  */
