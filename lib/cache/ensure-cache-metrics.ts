@@ -1,5 +1,6 @@
 import { Counter, type Registry } from 'prom-client';
 import { CacheMetricsStore, type CacheTally } from './cache-metrics.store.js';
+import { registerStoreFamilies, storeFor } from '../registry/store-families.js';
 import { processShared } from '../shared/process-shared.js';
 
 interface CacheFamily {
@@ -16,7 +17,6 @@ const CACHE_FAMILIES: ReadonlyArray<CacheFamily> = [
   { name: 'nestjs_cache_get_fail_total', help: 'Cache reads that failed (the store threw).', read: (t) => t.fails },
 ];
 
-const stores = processShared('cache-stores:v1', () => new WeakMap<Registry, Map<string, CacheMetricsStore>>());
 /** Counters this file created, and the store each one reads. */
 const owners = processShared('cache-store-owners:v1', () => new WeakMap<object, CacheMetricsStore>());
 
@@ -27,31 +27,29 @@ const owners = processShared('cache-store-owners:v1', () => new WeakMap<object, 
  * @internal
  */
 export function ensureCacheMetrics(registry: Registry, namespace: string): CacheMetricsStore {
-  let byNamespace = stores.get(registry);
-  if (byNamespace === undefined) stores.set(registry, (byNamespace = new Map()));
-  let store = byNamespace.get(namespace);
-  if (store === undefined) byNamespace.set(namespace, (store = new CacheMetricsStore()));
-  for (const family of CACHE_FAMILIES) {
-    const name = namespace === '' ? family.name : `${namespace}_${family.name}`;
-    const existing = registry.getSingleMetric(name);
-    if (existing !== undefined && owners.get(existing) === store) continue;
-    if (existing !== undefined) {
-      throw new Error(
-        `nest-prometheus: metric "${name}" is already registered on this registry by other code; ` +
-          'remove it, set another `namespace`, or turn cache metrics off with `cache: false`',
-      );
-    }
-    owners.set(createCounter(registry, name, family, store), store);
-  }
+  const { store } = storeFor('cache-stores:v1', registry, namespace, () => new CacheMetricsStore());
+  registerStoreFamilies(
+    registry,
+    namespace,
+    CACHE_FAMILIES,
+    (existing) => owners.get(existing as object) === store,
+    (name, family) => {
+      const counter = createCounter(name, family, store);
+      owners.set(counter, store);
+      return counter;
+    },
+    '`cache: false`',
+  );
   return store;
 }
 
-function createCounter(registry: Registry, name: string, family: CacheFamily, store: CacheMetricsStore): Counter<'backend'> {
+/** A counter read from `store` at scrape time; `registerStoreFamilies` registers it. */
+function createCounter(name: string, family: CacheFamily, store: CacheMetricsStore): Counter<'backend'> {
   return new Counter({
     name,
     help: family.help,
     labelNames: ['backend'],
-    registers: [registry],
+    registers: [],
     collect(this: Counter<'backend'>) {
       this.reset();
       for (const [backend, tally] of store.tallies) this.inc({ backend }, family.read(tally));
