@@ -1,6 +1,7 @@
 // The benchmark driver: `npm run bench` (full, minutes) or `npm run bench -- --quick` (< 60 s).
 // Options: --quick, --only=http,scrape,cardinality, --out=<file>; --pinned runs the pinned benchmark
-// instead (bench/pinned/run.ts: server and load generator on separate cores, CPU per request).
+// instead (bench/pinned/run.ts: server and load generator on separate cores, CPU per request);
+// --instructions counts instructions per request under valgrind (bench/pinned/instructions.ts).
 // A full run of every suite rewrites the generated part of bench/RESULTS.md; a quick run writes
 // build/bench/RESULTS.quick.md, a partial one (--only) build/bench/RESULTS.partial.md. Both print the report. No timing is asserted: the exit code
 // says only whether every part ran.
@@ -58,6 +59,11 @@ function targets(summary: HttpSummary): string {
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--instructions')) {
+    const { instructionsMain } = await import('./pinned/instructions.js');
+    await instructionsMain(process.argv.slice(2).filter((arg) => arg !== '--instructions'));
+    return;
+  }
   if (process.argv.includes('--pinned')) {
     const { pinnedMain } = await import('./pinned/run.js');
     await pinnedMain(process.argv.slice(2).filter((arg) => arg !== '--pinned'));

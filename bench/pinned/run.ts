@@ -12,7 +12,7 @@ import type { AdapterName } from '../server/variants.js';
 import { pinnedMarkdown } from './pinned-report.js';
 import { runPinnedSuite, type PinnedOptions, type PinnedRun } from './pinned-suite.js';
 
-const FULL_VARIANTS: Record<AdapterName, string[]> = {
+export const FULL_VARIANTS: Record<AdapterName, string[]> = {
   fastify: ['bare', 'floor', 'floor-abort', 'np-nohttp', 'np-hooks', 'np-wrapper', 'np-recorder', 'np-nodm', 'np'],
   express: ['bare', 'floor', 'np-nohttp', 'np-hooks', 'np-wrapper', 'np-recorder', 'np-nodm', 'np'],
 };

@@ -1,6 +1,7 @@
 // One benchmark server: `node build/bench/server/main.js --variant=<name> --adapter=<express|fastify>`.
 // Prints `LISTENING <port>` once it accepts requests; exits on SIGTERM or when the driver goes away.
-// On the IPC message HEAP_REQUEST it runs a full GC and answers { heapUsed } (bytes).
+// On the IPC message HEAP_REQUEST it runs a full GC and answers { heapUsed } (bytes); on
+// MINOR_GC_REQUEST a scavenge, answering { minorGc: true }.
 // BENCH_SEED_SERIES=<n> adds a histogram with n series (scrape benchmark; nest-prometheus variant).
 import 'reflect-metadata';
 import type { Server } from 'node:http';
@@ -11,7 +12,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { applyDecompositionPatches, decompositionModule, installFloor, isDecompositionVariant, type DecompositionVariant } from './decomposition.js';
 import { ItemsController } from './items.controller.js';
 import { startRawServer } from './raw-server.js';
-import { HEAP_REQUEST, type AdapterName, type VariantName } from './variants.js';
+import { HEAP_REQUEST, MINOR_GC_REQUEST, type AdapterName, type VariantName } from './variants.js';
 
 function argument(name: string): string {
   const prefix = `--${name}=`;
@@ -93,6 +94,12 @@ async function main(): Promise<void> {
   process.once('disconnect', shutdown);
   // The driver asks for the live heap after a full GC (the process runs with --expose-gc).
   process.on('message', (message) => {
+    if (message === MINOR_GC_REQUEST) {
+      // A scavenge (young generation only): unlike a full collection it keeps the compiled code.
+      (globalThis.gc as ((options: { type: 'minor' }) => void) | undefined)?.({ type: 'minor' });
+      process.send?.({ minorGc: true });
+      return;
+    }
     if (message !== HEAP_REQUEST) return;
     globalThis.gc?.();
     process.send?.({ heapUsed: process.memoryUsage().heapUsed });

@@ -23,3 +23,6 @@ export const ITEM_BODY = JSON.stringify({ id: '42', name: 'item 42' });
 
 /** IPC message asking a server for its heap size after a full GC. */
 export const HEAP_REQUEST = 'heap-after-gc';
+
+/** IPC message asking a server for a scavenge (the instruction-count benchmark ends each batch with one). */
+export const MINOR_GC_REQUEST = 'minor-gc';

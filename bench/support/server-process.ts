@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
-import { HEAP_REQUEST } from '../server/variants.js';
+import { HEAP_REQUEST, MINOR_GC_REQUEST } from '../server/variants.js';
 
 /** What the server script prints once it listens: `LISTENING <port>`. */
 export const LISTENING_LINE = /^LISTENING (\d+)$/;
@@ -17,6 +17,8 @@ export interface ServerProcess {
   readonly url: string;
   /** The server's live heap after a full garbage collection, MiB. */
   heapAfterGcMiB(): Promise<number>;
+  /** Asks the server for a scavenge and waits for it. */
+  minorGc(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -30,6 +32,12 @@ export interface ServerSpec {
   readonly env?: Readonly<Record<string, string>>;
   /** Pin the server (all its threads) to this CPU with `taskset` (Linux). */
   readonly cpu?: number;
+  /** A command that runs node (e.g. `valgrind --tool=callgrind …`); node's path and arguments follow it. */
+  readonly wrapper?: readonly string[];
+  /** Extra node options, before the script (e.g. `--single-threaded`). */
+  readonly nodeOptions?: readonly string[];
+  /** How long to wait for the port, ms (default 30 s; a server under valgrind starts far slower). */
+  readonly startTimeoutMs?: number;
 }
 
 /**
@@ -37,9 +45,11 @@ export interface ServerSpec {
  * gets an IPC channel and exits when the driver goes away, so no server outlives a run.
  */
 export async function startServer(spec: ServerSpec): Promise<ServerProcess> {
-  const args = ['--expose-gc', SERVER_SCRIPT, `--variant=${spec.variant}`, `--adapter=${spec.adapter}`];
-  // taskset execs node in place: the child's pid is the server's.
-  const [command, argv] = spec.cpu === undefined ? [process.execPath, args] : ['taskset', ['-c', String(spec.cpu), process.execPath, ...args]];
+  const args = ['--expose-gc', ...(spec.nodeOptions ?? []), SERVER_SCRIPT, `--variant=${spec.variant}`, `--adapter=${spec.adapter}`];
+  // taskset and valgrind exec node in place: the child's pid is the server's.
+  const node = [...(spec.wrapper ?? []), process.execPath, ...args];
+  const pinned = spec.cpu === undefined ? node : ['taskset', '-c', String(spec.cpu), ...node];
+  const [command, ...argv] = pinned as [string, ...string[]];
   const child = spawn(command, argv, {
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     env: { ...process.env, NODE_ENV: 'production', ...spec.env },
@@ -52,7 +62,8 @@ export async function startServer(spec: ServerSpec): Promise<ServerProcess> {
   });
   const port = await new Promise<number>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
-    const timer = setTimeout(() => fail(new Error('did not print its port within 30 s')), 30_000);
+    const timeout = spec.startTimeoutMs ?? 30_000;
+    const timer = setTimeout(() => fail(new Error(`did not print its port within ${timeout / 1000} s`)), timeout);
     const fail = (error: Error) => {
       clearTimeout(timer);
       lines.close();
@@ -76,6 +87,11 @@ export async function startServer(spec: ServerSpec): Promise<ServerProcess> {
     pid: child.pid!,
     url: `http://127.0.0.1:${port}`,
     heapAfterGcMiB: () => heapAfterGc(child),
+    minorGc: async () => {
+      const answer = once(child, 'message');
+      child.send(MINOR_GC_REQUEST);
+      await answer;
+    },
     stop: () => stopChild(child),
   };
 }
