@@ -12,8 +12,9 @@
 // between a `zero` and a `dump` of the counters. V8 runs single-threaded (its compiler and collector
 // work lands in the count) with a fixed 64 MiB young generation, so the only scavenge of a batch is
 // the one that ends it: every batch pays for its own garbage. V8 keeps compiling and re-optimising
-// for thousands of requests in valgrind's slow motion; that shows as a common drift of all variants
-// from batch to batch, which the pairing by batch index cancels.
+// for thousands of requests in valgrind's slow motion: the compilers' instructions are left out of
+// the figure (reported beside it), and what drift remains is common to all variants, which the
+// pairing by batch index cancels.
 // Options: --adapters=fastify,express --variants=a,b (default: all) --batches=8 --discard=3
 // --requests=F (scale) --processes=N (default 1; a second bare server is always the A/A control)
 // --parallel=N (servers measured at once; default 2) --out=<md> --json=<file>.
@@ -27,6 +28,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { table } from '../support/markdown.js';
 import { spread, type Spread } from '../support/quartiles.js';
+import { splitDump } from './callgrind-dump.js';
 import { startServer, stopAllServers, type ServerProcess } from '../support/server-process.js';
 import { ITEM_BODY, ITEM_PATH, type AdapterName } from '../server/variants.js';
 import { VARIANT_TEXT } from './pinned-report.js';
@@ -50,10 +52,12 @@ export interface InstructionOptions {
 export interface InstructionSample {
   readonly variant: string;
   readonly process: number;
-  /** Instructions per request of each batch, idle rate subtracted. */
+  /** Instructions per request of each batch, without compilation, idle rate subtracted. */
   readonly perRequest: number[];
-  /** Instructions per request of each batch as counted (nothing subtracted). */
+  /** Instructions per request of each batch as counted (nothing subtracted, compilation included). */
   readonly rawPerRequest: number[];
+  /** Instructions per request of each batch spent in V8's compilers (left out of `perRequest`). */
+  readonly compiledPerRequest: number[];
   /** Instructions per millisecond while idle (timers, monitors). */
   readonly idlePerMs: number;
   /** Wall milliseconds per request under valgrind (for the subtraction's size). */
@@ -134,8 +138,11 @@ async function control(pid: number, ...command: string[]): Promise<void> {
   await run('callgrind_control', [...command, String(pid)]);
 }
 
-/** Zeroes the counters, runs `job`, dumps, and returns the instructions counted and the wall time. */
-async function counted(server: ServerProcess, outDir: string, job: () => Promise<void>): Promise<{ instructions: number; wallMs: number }> {
+/**
+ * Zeroes the counters, runs `job`, dumps, and returns the instructions counted without V8's compilers
+ * (`compiled`: warm-up work that comes and goes in bursts) and the wall time.
+ */
+async function counted(server: ServerProcess, outDir: string, job: () => Promise<void>): Promise<{ instructions: number; compiled: number; wallMs: number }> {
   const before = new Set(readdirSync(outDir));
   await control(server.pid, '--zero');
   const start = performance.now();
@@ -146,9 +153,8 @@ async function counted(server: ServerProcess, outDir: string, job: () => Promise
   if (dumps.length !== 1) throw new Error(`${server.label}: expected one new callgrind dump, found ${dumps.length}`);
   const text = readFileSync(join(outDir, dumps[0] as string), 'utf8');
   if (process.env.NP_KEEP_CALLGRIND === undefined) rmSync(join(outDir, dumps[0] as string));
-  const totals = /^(?:totals|summary): (\d+)/m.exec(text);
-  if (totals === null) throw new Error(`${server.label}: no totals line in the callgrind dump`);
-  return { instructions: Number(totals[1]), wallMs };
+  const split = splitDump(text);
+  return { instructions: split.total - split.compile, compiled: split.compile, wallMs };
 }
 
 async function measureServer(adapter: AdapterName, variant: string, processIndex: number, options: InstructionOptions, outDir: string, log: (line: string) => void): Promise<InstructionSample> {
@@ -175,19 +181,21 @@ async function measureServer(adapter: AdapterName, variant: string, processIndex
     }
     const perRequest: number[] = [];
     const rawPerRequest: number[] = [];
+    const compiledPerRequest: number[] = [];
     let wallMs = 0;
     for (let batch = 0; batch < options.batches; batch++) {
       const result = await counted(server, outDir, async () => {
         await sequential(server.url, requests);
         await server.minorGc();
       });
-      rawPerRequest.push(result.instructions / requests);
+      rawPerRequest.push((result.instructions + result.compiled) / requests);
+      compiledPerRequest.push(result.compiled / requests);
       perRequest.push((result.instructions - idlePerMs * result.wallMs) / requests);
       wallMs += result.wallMs;
     }
     await control(server.pid, '--instr=off');
     log(`${label}: ${Math.round(median(perRequest)).toLocaleString('en-US')} instructions/request`);
-    return { variant, process: processIndex, perRequest, rawPerRequest, idlePerMs, wallMsPerRequest: wallMs / (requests * options.batches) };
+    return { variant, process: processIndex, perRequest, rawPerRequest, compiledPerRequest, idlePerMs, wallMsPerRequest: wallMs / (requests * options.batches) };
   } finally {
     await server.stop();
   }
@@ -280,7 +288,7 @@ export function instructionMarkdown(run: InstructionRun, command: string): strin
     `Command: \`${command}\`. ${run.valgrind}, Node.js ${process.version}; load average (1 min) ${run.loadBefore.toFixed(2)} before, ${run.loadAfter.toFixed(2)} after. ` +
       `Each server under callgrind (\`node --single-threaded\`), ${options.processes} process(es) per variant plus a second bare server (A/A control); ` +
       `warm-up ${options.adapters.map((a) => `${options.warmup[a]} (${a})`).join(' / ')} requests uncounted, ${options.discard} batches discarded, then ${options.batches} batches of ${options.adapters.map((a) => `${options.requests[a]} (${a})`).join(' / ')} sequential keep-alive requests and one scavenge; ` +
-      'instructions per request with the idle rate (timers) subtracted. Levels: median (p25 … p75) over batches; added: median (p25 … p75) of the differences between batches with the same index.',
+      "instructions per request without V8's compilers (warm-up work, reported in the last column), the idle rate (timers) subtracted. Levels: median (p25 … p75) over batches; added: median (p25 … p75) of the differences between batches with the same index.",
     '',
   );
   for (const adapter of options.adapters) {
@@ -289,14 +297,16 @@ export function instructionMarkdown(run: InstructionRun, command: string): strin
       const a = variant === 'bare' ? undefined : addedInstructions(run, adapter, variant);
       const samples = (run.samples[adapter] ?? []).filter((s) => s.variant === variant);
       const idle = median(samples.map((s) => s.idlePerMs));
+      const compiled = median(samples.flatMap((s) => s.compiledPerRequest));
       return [
         variant === CONTROL ? 'bare NestJS, second process (A/A control)' : (VARIANT_TEXT[variant] ?? variant),
         `${k(l.median)} (${k(l.p25)} … ${k(l.p75)})`,
         a === undefined ? '–' : spreadK(a),
         k(idle * 1000),
+        k(compiled),
       ];
     });
-    lines.push(`**${adapter}** (thousands of instructions)`, '', table(['variant', 'k instr/request', 'added vs bare', 'idle k instr/s'], rows, ['l', 'r', 'r', 'r']), '');
+    lines.push(`**${adapter}** (thousands of instructions)`, '', table(['variant', 'k instr/request', 'added vs bare', 'idle k instr/s', 'compilers, k instr/request (median)'], rows, ['l', 'r', 'r', 'r', 'r']), '');
   }
   const steps = options.adapters.map((adapter) => STEPS[adapter].filter(([, a, b]) => options.variants[adapter].includes(a) && options.variants[adapter].includes(b)));
   if (steps.some((s) => s.length > 0)) {
