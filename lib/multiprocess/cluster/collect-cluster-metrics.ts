@@ -1,6 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { Gauge, type Registry } from 'prom-client';
 import { aggregateSnapshots, type AggregationInput } from '../aggregate-snapshots.js';
+import { parseSnapshotV2 } from '../snapshot-v2.js';
 import { validateSnapshotSliced } from '../validate-snapshot.js';
 import { routeClusterAnswers } from './cluster-answer-router.js';
 import { METRICS_REQUEST } from './cluster-messages.js';
@@ -10,6 +11,9 @@ import type { ClusterMetrics, ClusterMetricsOptions } from './cluster-metrics.in
 export const MISSING_WORKERS_METRIC = 'nest_prometheus_cluster_workers_missing';
 const DEFAULT_TIMEOUT_MS = 2000;
 let nextId = 0;
+
+/** A worker's whole answer: format-2 text (this version), or a format-1 snapshot (earlier versions). */
+type Answer = { readonly text: string; readonly snapshot?: undefined } | { readonly text?: undefined; readonly snapshot: unknown };
 
 /**
  * In the `cluster` primary: asks every connected worker for its metrics and merges the answers
@@ -24,8 +28,9 @@ export async function collectClusterMetrics(options: ClusterMetricsOptions = {})
   }
   const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && w.isConnected());
   const id = nextId++;
-  const raw = await new Promise<unknown[]>((resolve) => {
-    const received = new Map<Worker, unknown>();
+  const raw = await new Promise<Answer[]>((resolve) => {
+    const received = new Map<Worker, Answer>();
+    const parts = new Map<Worker, string[]>();
     const pending = new Set(workers);
     const finish = (): void => {
       clearTimeout(timer);
@@ -39,7 +44,16 @@ export async function collectClusterMetrics(options: ClusterMetricsOptions = {})
     const stop = routeClusterAnswers(id, {
       onAnswer: (worker, message) => {
         if (!pending.has(worker)) return;
-        if (message.snapshot !== undefined) received.set(worker, message.snapshot);
+        if (typeof message.part === 'string') {
+          const list = parts.get(worker) ?? [];
+          list.push(message.part);
+          parts.set(worker, list);
+          if (message.done !== true) return;
+          received.set(worker, { text: list.join('') });
+        } else if (message.snapshot !== undefined) {
+          received.set(worker, { snapshot: message.snapshot });
+        }
+        parts.delete(worker);
         settle(worker);
       },
       onExit: (worker) => {
@@ -56,11 +70,11 @@ export async function collectClusterMetrics(options: ClusterMetricsOptions = {})
       }
     }
   });
-  // A worker's answer is checked like a snapshot file (in slices, after the answers are in): a bad
-  // one is left out, not merged, and its worker counted as missing.
+  // A worker's answer is parsed and checked like a snapshot file (in slices, after the answers are
+  // in): a bad one is left out, not merged, and its worker counted as missing.
   const answers: AggregationInput[] = [];
-  for (const snapshot of raw) {
-    const checked = await validateSnapshotSliced(snapshot);
+  for (const answer of raw) {
+    const checked = answer.text !== undefined ? await parseSnapshotV2(answer.text) : await validateSnapshotSliced(answer.snapshot);
     if (checked.ok) answers.push({ snapshot: checked.snapshot, gone: false });
   }
   const registry = await aggregateSnapshots(answers);
