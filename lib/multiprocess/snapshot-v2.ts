@@ -244,18 +244,20 @@ function readSeries(value: unknown, open: Open): void {
   for (let index = 0; index < value.length; index++) {
     const entry: unknown = value[index];
     if (!(Array.isArray(entry) && entry.length === 2)) throw new Invalid(`metric "${name}" series[${index}] is not a [labels, values] pair`);
-    const labels = checkLabels(entry[0], name, index, 'series');
+    const labels = checkLabels(entry[0], name, index, 'series', true);
     if (labels.le !== undefined) throw new Invalid(`metric "${name}" series[${index}]: "le" is reserved for the buckets`);
     const numbers: unknown = entry[1];
     if (!(Array.isArray(numbers) && numbers.length === open.width)) {
       throw new Invalid(`metric "${name}" series[${index}]: values is not an array of ${open.width} numbers (each bucket, +Inf, sum, count)`);
     }
-    const values = new Array<number>(numbers.length);
+    // The parsed array is kept unless it holds a null (what JSON makes of NaN and ±Infinity).
+    let values = numbers as number[];
     for (let i = 0; i < numbers.length; i++) {
       const number: unknown = numbers[i];
-      if (number === null) values[i] = Number.NaN;
-      else if (typeof number === 'number') values[i] = number;
-      else throw new Invalid(`metric "${name}" series[${index}]: value ${JSON.stringify(number) ?? 'undefined'} is not a number`);
+      if (typeof number === 'number') continue;
+      if (number !== null) throw new Invalid(`metric "${name}" series[${index}]: value ${JSON.stringify(number) ?? 'undefined'} is not a number`);
+      if (values === numbers) values = [...(numbers as number[])];
+      values[i] = Number.NaN;
     }
     into.push({ labels, values });
   }

@@ -191,7 +191,7 @@ export function checkSample(
  * starting with `__`, values that are strings or numbers.
  * @internal
  */
-export function checkLabels(labels: unknown, name: string, index: number, field: string): Record<string, string | number> {
+export function checkLabels(labels: unknown, name: string, index: number, field: string, reuse = false): Record<string, string | number> {
   if (!(labels === undefined || isPlainObject(labels))) throw new Invalid(`${sampleWhere(name, index, field)}: labels is not an object`);
   const cleanLabels: Record<string, string | number> = {};
   if (labels !== undefined) {
@@ -202,8 +202,10 @@ export function checkLabels(labels: unknown, name: string, index: number, field:
       if (!(typeof labelValue === 'string' || (typeof labelValue === 'number' && !Number.isNaN(labelValue)))) {
         throw new Invalid(`${sampleWhere(name, index, field)}: label ${label} has a value that is not a string or a number`);
       }
-      cleanLabels[label] = labelValue;
+      if (!reuse) cleanLabels[label] = labelValue;
     }
   }
-  return cleanLabels;
+  // Every own property was checked (one bad label rejects the whole snapshot): a parsed object
+  // may be kept as it is, which spares a copy per series.
+  return reuse && labels !== undefined ? (labels as Record<string, string | number>) : cleanLabels;
 }
