@@ -95,7 +95,7 @@ function* validating(value: unknown): Generator<undefined, SnapshotCheck, undefi
  * @internal
  */
 export function checkHeader(value: Record<string, unknown>, version: 1 | 2): void {
-  check(value.version === version, `unknown format version ${JSON.stringify(value.version) ?? 'undefined'} (expected ${version})`);
+  check(value.version === version, `unknown format version ${JSON.stringify(value.version) ?? 'undefined'} (this version reads 1 and 2)`);
   check(Number.isSafeInteger(value.pid) && (value.pid as number) > 0, '`pid` is not a positive integer');
   check(typeof value.hostname === 'string', '`hostname` is not a string');
   check(typeof value.writtenAt === 'number' && Number.isFinite(value.writtenAt), '`writtenAt` is not a number');

@@ -1,6 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { Gauge, type Registry } from 'prom-client';
 import { aggregateSnapshots, type AggregationInput } from '../aggregate-snapshots.js';
+import { DEFAULT_READ_LIMITS } from '../multiprocess-directory.js';
 import { parseSnapshotV2 } from '../snapshot-v2.js';
 import { validateSnapshotSliced } from '../validate-snapshot.js';
 import { routeClusterAnswers } from './cluster-answer-router.js';
@@ -10,6 +11,8 @@ import type { ClusterMetrics, ClusterMetricsOptions } from './cluster-metrics.in
 /** Metric the primary adds to the aggregate: workers that did not answer in time. */
 export const MISSING_WORKERS_METRIC = 'nest_prometheus_cluster_workers_missing';
 const DEFAULT_TIMEOUT_MS = 2000;
+/** Largest answer kept, in characters: the size limit of a snapshot file. */
+const MAX_ANSWER_CHARS = DEFAULT_READ_LIMITS.maxFileBytes;
 let nextId = 0;
 
 /** A worker's whole answer: format-2 text (this version), or a format-1 snapshot (earlier versions). */
@@ -30,7 +33,7 @@ export async function collectClusterMetrics(options: ClusterMetricsOptions = {})
   const id = nextId++;
   const raw = await new Promise<Answer[]>((resolve) => {
     const received = new Map<Worker, Answer>();
-    const parts = new Map<Worker, string[]>();
+    const parts = new Map<Worker, { texts: string[]; chars: number }>();
     const pending = new Set(workers);
     const finish = (): void => {
       clearTimeout(timer);
@@ -45,11 +48,14 @@ export async function collectClusterMetrics(options: ClusterMetricsOptions = {})
       onAnswer: (worker, message) => {
         if (!pending.has(worker)) return;
         if (typeof message.part === 'string') {
-          const list = parts.get(worker) ?? [];
-          list.push(message.part);
+          const list = parts.get(worker) ?? { texts: [], chars: 0 };
+          list.texts.push(message.part);
+          list.chars += message.part.length;
           parts.set(worker, list);
+          // An answer larger than a snapshot file may be is dropped (its worker counted as missing).
+          if (list.chars > MAX_ANSWER_CHARS) list.texts.length = 0;
           if (message.done !== true) return;
-          received.set(worker, { text: list.join('') });
+          if (list.chars <= MAX_ANSWER_CHARS) received.set(worker, { text: list.texts.join('') });
         } else if (message.snapshot !== undefined) {
           received.set(worker, { snapshot: message.snapshot });
         }
