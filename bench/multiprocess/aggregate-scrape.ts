@@ -3,13 +3,14 @@
 // table. Four process snapshots, each one histogram with 12,500 series (view × method, 17 buckets),
 // written to a multiprocessDir as the package writes them (format 2), and the same snapshots in
 // format 1 (what earlier versions wrote, prom-client's JSON form) in a second directory; a 1 ms
-// interval timer measures the longest event-loop block of each stage, of the whole scrape and of the
-// writer. "Before" stages are the format-1 path (one JSON.parse per file, prom-client's aggregate and
+// interval timer measures the longest event-loop block of each stage, of the whole scrape, of the
+// writer, and of a cluster primary collecting from as many workers over IPC. "Before" stages are the format-1 path (one JSON.parse per file, prom-client's aggregate and
 // `registry.metrics()`); "now" stages are what the package does.
+import cluster, { type Worker } from 'node:cluster';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { renderRegistry } from 'nest-prometheus';
+import { answerClusterMetricsRequests, collectClusterMetrics, renderRegistry } from 'nest-prometheus';
 import { AggregatorRegistry, Registry } from 'prom-client';
 import { seedHistogramSeries } from '../server/seed-series.js';
 import { table } from '../support/markdown.js';
@@ -171,6 +172,38 @@ async function main(): Promise<void> {
       identical &&= lastBody.startsWith(`${old.value.slice(0, -1)}\n\n# HELP bench_nestjs_multiprocess_skipped_files`);
       note('**whole scrape, format-1 files**: `directorySource()` (the state before this change)', await timed(() => sourceV1()));
     }
+    // The cluster primary's real collection: as many workers as processes, each with the same
+    // series, answering over the IPC channel (format-2 text in parts).
+    let missing = 0;
+    const workers: Worker[] = [];
+    try {
+      let ready = 0;
+      const allReady = new Promise<void>((resolve) => {
+        cluster.on('message', (_worker, message: { event?: string }) => {
+          if (message.event === 'ready' && ++ready === processes) resolve();
+        });
+      });
+      for (let p = 0; p < processes; p++) workers.push(cluster.fork({ BENCH_SERIES: String(series) }));
+      await allReady;
+      for (let i = 0; i < iterations; i++) {
+        const collected = await timed(async () => {
+          const result = await collectClusterMetrics({ timeoutMs: 30_000 });
+          missing += result.missing;
+          return renderRegistry(result.registry);
+        });
+        note(`**cluster primary now**: \`collectClusterMetrics()\` from ${processes} workers over IPC + \`renderRegistry()\``, collected);
+      }
+    } finally {
+      for (const worker of workers) worker.kill();
+    }
+    // What any 22.7 MB string costs here before a byte is copied: the first touch of fresh memory.
+    const touch: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const fresh = Buffer.allocUnsafeSlow(bytes);
+      const start = performance.now();
+      fresh.fill(1);
+      touch.push(performance.now() - start);
+    }
     const rows = Object.entries(stages).map(([name, s]) => {
       const ms = spread(s.ms);
       const block = spread(s.block);
@@ -178,7 +211,7 @@ async function main(): Promise<void> {
     });
     process.stdout.write(
       [
-        `${processes} processes × ${series.toLocaleString('en-US')} histogram series (17 buckets), ${iterations} iterations, medians; ${skipped === 0 ? 'every file read within the scrape budget' : `**${skipped} file reads missed the scrape's read budget (the aggregate is partial; the machine was too busy)**`}; files: format 2 ${(v2Bytes / processes / 1e6).toFixed(2)} MB, format 1 ${(v1Bytes / processes / 1e6).toFixed(2)} MB per process; exposition ${bytes.toLocaleString('en-US')} bytes, the package's aggregate (format 2, compact merge, renderRegistry) identical to prom-client's AggregatorRegistry.aggregate + registry.metrics() of the format-1 files: ${identical ? 'yes' : 'NO'}. Node.js ${process.version}; load average before the run: ${LOAD}.`,
+        `${processes} processes × ${series.toLocaleString('en-US')} histogram series (17 buckets), ${iterations} iterations, medians; ${skipped === 0 ? 'every file read within the scrape budget' : `**${skipped} file reads missed the scrape's read budget (the aggregate is partial; the machine was too busy)**`}; files: format 2 ${(v2Bytes / processes / 1e6).toFixed(2)} MB, format 1 ${(v1Bytes / processes / 1e6).toFixed(2)} MB per process; exposition ${bytes.toLocaleString('en-US')} bytes, the package's aggregate (format 2, compact merge, renderRegistry) identical to prom-client's AggregatorRegistry.aggregate + registry.metrics() of the format-1 files: ${identical ? 'yes' : 'NO'}; cluster workers missing from a collection: ${missing}. Node.js ${process.version}; load average before the run: ${LOAD}; first touch of ${(bytes / 1e6).toFixed(1)} MB of fresh memory (\`Buffer.allocUnsafeSlow(n).fill(1)\`, median of 3): ${fixed(spread(touch).median, 1)} ms.`,
         '',
         table(['stage', 'wall ms', 'longest block ms (median)', 'longest block ms (worst)'], rows, ['l', 'r', 'r', 'r']),
         '',
@@ -199,7 +232,19 @@ const LOAD = (() => {
   }
 })();
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
-  process.exitCode = 1;
-});
+/** A cluster worker of the last stage: one registry of `BENCH_SERIES` series, answering its primary. */
+function worker(): void {
+  const registry = new Registry();
+  seedHistogramSeries(registry, Number(process.env.BENCH_SERIES));
+  answerClusterMetricsRequests(registry);
+  process.send?.({ event: 'ready' });
+}
+
+if (cluster.isWorker) {
+  worker();
+} else {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+    process.exitCode = 1;
+  });
+}
