@@ -118,6 +118,7 @@ async function main(): Promise<void> {
     };
     let bytes = 0;
     let skipped = 0;
+    let skippedV1 = 0;
     let identical = true;
     // All iterations of the package's path first, then those of the format-1 path: the second
     // leaves a heap of millions of objects whose collection would otherwise land in the first.
@@ -162,7 +163,7 @@ async function main(): Promise<void> {
       note('JSON.parse of one process file (format 1, one piece)', await timed(() => JSON.parse(v1Text) as unknown));
       const readV1 = await timed(() => readerV1.read());
       note(`read ${processes} files of multiprocessDir (format 1: parse + validate)`, readV1);
-      skipped += readV1.value.skipped;
+      skippedV1 += readV1.value.skipped;
       // The reference, from every format-1 file (the reader above may miss its budget on a busy machine).
       const parsedV1 = readdirSync(dirV1).sort().map((n) => (JSON.parse(readFileSync(join(dirV1, n), 'utf8')) as Snapshot).metrics);
       const reference = await timed(() => AggregatorRegistry.aggregate(parsedV1 as never));
@@ -211,7 +212,7 @@ async function main(): Promise<void> {
     });
     process.stdout.write(
       [
-        `${processes} processes × ${series.toLocaleString('en-US')} histogram series (17 buckets), ${iterations} iterations, medians; ${skipped === 0 ? 'every file read within the scrape budget' : `**${skipped} file reads missed the scrape's read budget (the aggregate is partial; the machine was too busy)**`}; files: format 2 ${(v2Bytes / processes / 1e6).toFixed(2)} MB, format 1 ${(v1Bytes / processes / 1e6).toFixed(2)} MB per process; exposition ${bytes.toLocaleString('en-US')} bytes, the package's aggregate (format 2, compact merge, renderRegistry) identical to prom-client's AggregatorRegistry.aggregate + registry.metrics() of the format-1 files: ${identical ? 'yes' : 'NO'}; cluster workers missing from a collection: ${missing}. Node.js ${process.version}; load average before the run: ${LOAD}; first touch of ${(bytes / 1e6).toFixed(1)} MB of fresh memory (\`Buffer.allocUnsafeSlow(n).fill(1)\`, median of 3): ${fixed(spread(touch).median, 1)} ms.`,
+        `${processes} processes × ${series.toLocaleString('en-US')} histogram series (17 buckets), ${iterations} iterations, medians; format-2 files: ${skipped === 0 ? 'every file read within the scrape budget' : `**${skipped} file reads missed the scrape's read budget (the aggregate is partial; the machine was too busy)**`}, format-1 files: ${skippedV1 === 0 ? 'every file read within the budget' : `${skippedV1} file reads missed the budget`}; files: format 2 ${(v2Bytes / processes / 1e6).toFixed(2)} MB, format 1 ${(v1Bytes / processes / 1e6).toFixed(2)} MB per process; exposition ${bytes.toLocaleString('en-US')} bytes, the package's aggregate (format 2, compact merge, renderRegistry) identical to prom-client's AggregatorRegistry.aggregate + registry.metrics() of the format-1 files: ${identical ? 'yes' : 'NO'}; cluster workers missing from a collection: ${missing}. Node.js ${process.version}; load average before the run: ${LOAD}; first touch of ${(bytes / 1e6).toFixed(1)} MB of fresh memory (\`Buffer.allocUnsafeSlow(n).fill(1)\`, median of 3): ${fixed(spread(touch).median, 1)} ms.`,
         '',
         table(['stage', 'wall ms', 'longest block ms (median)', 'longest block ms (worst)'], rows, ['l', 'r', 'r', 'r']),
         '',
