@@ -104,10 +104,14 @@ function* samplesOf(metric: InputMetric): Generator<SampleJson, void, undefined>
   }
 }
 
-/** Whether every occurrence is a compact histogram with the same buckets (then series merge as units). */
+/**
+ * The buckets, when every occurrence is a compact histogram with the same, strictly increasing
+ * buckets (then series merge as units; two equal bounds would be one sample to prom-client).
+ */
 function allCompactAlike(metrics: ReadonlyArray<InputMetric>): readonly number[] | undefined {
   const bounds = metrics[0]?.histogram?.bounds;
   if (bounds === undefined) return undefined;
+  for (let i = 1; i < bounds.length; i++) if (!((bounds[i] as number) > (bounds[i - 1] as number))) return undefined;
   for (const metric of metrics) {
     const other = metric.histogram?.bounds;
     if (other === undefined || other.length !== bounds.length) return undefined;

@@ -190,6 +190,25 @@ describe('snapshot format 2', () => {
     assert.ok(Number.isNaN((fine.snapshot?.metrics[0]?.values[0] as { value: number }).value), 'null reads as NaN, as in format 1');
   });
 
+  it('a hand-written file with a repeated bucket bound is merged sample by sample, as prom-client merges it', async () => {
+    const header = (pid: number) => `{"version":2,"pid":${pid},"hostname":"h","writtenAt":0,"exited":false}`;
+    const file = (pid: number) =>
+      `${header(pid)}\n{"metric":{"name":"r_seconds","help":"r","type":"histogram","aggregator":"sum","buckets":[1,1]}}\n{"series":[[{"a":"x"},[1,2,3,4.5,3]]]}\n{"end":{"metrics":1,"chunks":1}}\n`;
+    const samples = [
+      { value: 1, labels: { le: 1, a: 'x' }, metricName: 'r_seconds_bucket' },
+      { value: 2, labels: { le: 1, a: 'x' }, metricName: 'r_seconds_bucket' },
+      { value: 3, labels: { le: '+Inf', a: 'x' }, metricName: 'r_seconds_bucket' },
+      { value: 4.5, labels: { a: 'x' }, metricName: 'r_seconds_sum' },
+      { value: 3, labels: { a: 'x' }, metricName: 'r_seconds_count' },
+    ];
+    const metric = { name: 'r_seconds', help: 'r', type: 'histogram', aggregator: 'sum', values: samples };
+    const expected = await AggregatorRegistry.aggregate([[metric], [metric]] as never).metrics();
+    const { text, skipped } = await aggregateOf(directory({ 'a.json': file(1), 'b.json': file(2) }));
+    assert.equal(skipped, 0);
+    assert.equal(text, expected);
+    assert.match(text, /^r_seconds_bucket\{le="1",a="x"\} 6$/m, 'the two bounds are one sample to prom-client');
+  });
+
   it('writes and parses in slices: a timer runs while a large snapshot is built and while it is parsed', async () => {
     const registry = new Registry();
     const histogram = new Histogram({ name: 'big_seconds', help: 'b', labelNames: ['i'], registers: [registry] });
