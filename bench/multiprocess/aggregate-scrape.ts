@@ -49,8 +49,12 @@ async function dist<T>(path: string): Promise<T> {
   return (await import(new URL(`../../../dist/${path}`, import.meta.url).href)) as T;
 }
 
-/** Runs `job` while a 1 ms interval timer measures the longest gap between its ticks. */
-async function timed<T>(job: () => Promise<T> | T): Promise<{ value: T; ms: number; blockMs: number }> {
+/**
+ * Runs `job` while a 1 ms interval timer measures the longest gap between its ticks (`blockMs`),
+ * and the longest before the job's last stretch (`innerMs`: for a scrape, everything but the final
+ * assembly of the exposition string, which runs after the last yield).
+ */
+async function timed<T>(job: () => Promise<T> | T): Promise<{ value: T; ms: number; blockMs: number; innerMs: number }> {
   let last = performance.now();
   let longest = 0;
   const probe = setInterval(() => {
@@ -61,11 +65,13 @@ async function timed<T>(job: () => Promise<T> | T): Promise<{ value: T; ms: numb
   await new Promise((resolve) => setTimeout(resolve, 5));
   const start = performance.now();
   last = start;
+  longest = 0;
   const value = await job();
   const ms = performance.now() - start;
+  const inner = longest;
   longest = Math.max(longest, performance.now() - last);
   clearInterval(probe);
-  return { value, ms, blockMs: longest };
+  return { value, ms, blockMs: longest, innerMs: inner };
 }
 
 /** The first file of `dir`, as text (outside any timing). */
@@ -110,11 +116,12 @@ async function main(): Promise<void> {
     const readerV1 = new internals.MultiprocessDirectory(dirV1, logger);
     const source = internals.directorySource(dir, undefined, 'bench', logger);
     const sourceV1 = internals.directorySource(dirV1, undefined, 'bench', logger);
-    const stages: Record<string, { ms: number[]; block: number[] }> = {};
-    const note = (name: string, r: { ms: number; blockMs: number }) => {
-      const s = (stages[name] ??= { ms: [], block: [] });
+    const stages: Record<string, { ms: number[]; block: number[]; inner: number[] }> = {};
+    const note = (name: string, r: { ms: number; blockMs: number; innerMs: number }) => {
+      const s = (stages[name] ??= { ms: [], block: [], inner: [] });
       s.ms.push(r.ms);
       s.block.push(r.blockMs);
+      s.inner.push(r.innerMs);
     };
     let bytes = 0;
     let skipped = 0;
@@ -208,13 +215,13 @@ async function main(): Promise<void> {
     const rows = Object.entries(stages).map(([name, s]) => {
       const ms = spread(s.ms);
       const block = spread(s.block);
-      return [name, fixed(ms.median, 1), fixed(block.median, 1), fixed(Math.max(...s.block), 1)];
+      return [name, fixed(ms.median, 1), fixed(block.median, 1), fixed(Math.max(...s.block), 1), fixed(spread(s.inner).median, 1)];
     });
     process.stdout.write(
       [
         `${processes} processes × ${series.toLocaleString('en-US')} histogram series (17 buckets), ${iterations} iterations, medians; format-2 files: ${skipped === 0 ? 'every file read within the scrape budget' : `**${skipped} file reads missed the scrape's read budget (the aggregate is partial; the machine was too busy)**`}, format-1 files: ${skippedV1 === 0 ? 'every file read within the budget' : `${skippedV1} file reads missed the budget`}; files: format 2 ${(v2Bytes / processes / 1e6).toFixed(2)} MB, format 1 ${(v1Bytes / processes / 1e6).toFixed(2)} MB per process; exposition ${bytes.toLocaleString('en-US')} bytes, the package's aggregate (format 2, compact merge, renderRegistry) identical to prom-client's AggregatorRegistry.aggregate + registry.metrics() of the format-1 files: ${identical ? 'yes' : 'NO'}; cluster workers missing from a collection: ${missing}. Node.js ${process.version}; load average before the run: ${LOAD}; first touch of ${(bytes / 1e6).toFixed(1)} MB of fresh memory (\`Buffer.allocUnsafeSlow(n).fill(1)\`, median of 3): ${fixed(spread(touch).median, 1)} ms.`,
         '',
-        table(['stage', 'wall ms', 'longest block ms (median)', 'longest block ms (worst)'], rows, ['l', 'r', 'r', 'r']),
+        table(['stage', 'wall ms', 'longest block ms (median)', 'longest block ms (worst)', 'longest block before the last stretch ms (median)'], rows, ['l', 'r', 'r', 'r', 'r']),
         '',
       ].join('\n'),
     );
