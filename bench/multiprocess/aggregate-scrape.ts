@@ -1,29 +1,42 @@
 // The multi-process aggregate scrape: `node build/bench/multiprocess/aggregate-scrape.js
 // [--processes=4] [--series=12500] [--iterations=5]` (after `npm run build:all`). Prints a markdown
 // table. Four process snapshots, each one histogram with 12,500 series (view × method, 17 buckets),
-// written to a multiprocessDir as the package writes them; a 1 ms interval timer measures the longest
-// event-loop block of each stage and of the whole scrape, the old path (`registry.metrics()` of the
-// aggregate) against the package's (`renderRegistry`), in alternating iterations.
-import { mkdtempSync, rmSync } from 'node:fs';
+// written to a multiprocessDir as the package writes them (format 2), and the same snapshots in
+// format 1 (what earlier versions wrote, prom-client's JSON form) in a second directory; a 1 ms
+// interval timer measures the longest event-loop block of each stage, of the whole scrape, of the
+// writer, and of a cluster primary collecting from as many workers over IPC. "Before" stages are the format-1 path (one JSON.parse per file, prom-client's aggregate and
+// `registry.metrics()`); "now" stages are what the package does.
+import cluster, { type Worker } from 'node:cluster';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { renderRegistry } from 'nest-prometheus';
+import { answerClusterMetricsRequests, collectClusterMetrics, renderRegistry } from 'nest-prometheus';
 import { AggregatorRegistry, Registry } from 'prom-client';
 import { seedHistogramSeries } from '../server/seed-series.js';
 import { table } from '../support/markdown.js';
 import { fixed } from '../support/stats.js';
 import { spread } from '../support/quartiles.js';
 
-type Snapshot = { version: 1; pid: number; hostname: string; writtenAt: number; exited: boolean; metrics: unknown[] };
+interface Snapshot {
+  version: 1 | 2;
+  pid: number;
+  hostname: string;
+  writtenAt: number;
+  exited: boolean;
+  metrics: { name: string; values: unknown[] }[];
+}
+type Input = { snapshot: Snapshot; gone: boolean };
 interface DirectoryLike {
   write(snapshot: Snapshot): Promise<void>;
-  read(): Promise<{ inputs: { snapshot: Snapshot; gone: boolean }[]; skipped: number }>;
+  read(): Promise<{ inputs: Input[]; skipped: number }>;
 }
 interface Internals {
   MultiprocessDirectory: new (dir: string, logger: { warn(message: string): void }) => DirectoryLike;
-  aggregateSnapshots: (inputs: { snapshot: Snapshot; gone: boolean }[], contentType?: string) => Promise<Registry>;
-  validateSnapshot: (value: unknown) => { ok: boolean };
-  validateSnapshotSliced: (value: unknown) => Promise<{ ok: boolean }>;
+  aggregateSnapshots: (inputs: Input[], contentType?: string) => Promise<Registry>;
+  snapshotRegistry: (registry: Registry) => Promise<Snapshot>;
+  parseSnapshotV2: (text: string) => Promise<{ ok: boolean; snapshot?: Snapshot }>;
+  snapshotV2Records: (snapshot: Snapshot) => Promise<string[]>;
+  joinRecords: (records: string[]) => string;
   directorySource: (dir: string, contentType: string | undefined, namespace: string, logger: { warn(message: string): void }) => () => Promise<{ body: string }>;
 }
 
@@ -36,8 +49,12 @@ async function dist<T>(path: string): Promise<T> {
   return (await import(new URL(`../../../dist/${path}`, import.meta.url).href)) as T;
 }
 
-/** Runs `job` while a 1 ms interval timer measures the longest gap between its ticks. */
-async function timed<T>(job: () => Promise<T> | T): Promise<{ value: T; ms: number; blockMs: number }> {
+/**
+ * Runs `job` while a 1 ms interval timer measures the longest gap between its ticks (`blockMs`),
+ * and the longest before the job's last stretch (`innerMs`: for a scrape, everything but the final
+ * assembly of the exposition string, which runs after the last yield).
+ */
+async function timed<T>(job: () => Promise<T> | T): Promise<{ value: T; ms: number; blockMs: number; innerMs: number }> {
   let last = performance.now();
   let longest = 0;
   const probe = setInterval(() => {
@@ -48,11 +65,18 @@ async function timed<T>(job: () => Promise<T> | T): Promise<{ value: T; ms: numb
   await new Promise((resolve) => setTimeout(resolve, 5));
   const start = performance.now();
   last = start;
+  longest = 0;
   const value = await job();
   const ms = performance.now() - start;
+  const inner = longest;
   longest = Math.max(longest, performance.now() - last);
   clearInterval(probe);
-  return { value, ms, blockMs: longest };
+  return { value, ms, blockMs: longest, innerMs: inner };
+}
+
+/** The first file of `dir`, as text (outside any timing). */
+function firstFile(dir: string): string {
+  return readFileSync(join(dir, readdirSync(dir).filter((n) => n.endsWith('.json')).sort()[0] as string), 'utf8');
 }
 
 async function main(): Promise<void> {
@@ -62,71 +86,173 @@ async function main(): Promise<void> {
   const internals: Internals = {
     ...(await dist<Pick<Internals, 'MultiprocessDirectory'>>('multiprocess/multiprocess-directory.js')),
     ...(await dist<Pick<Internals, 'aggregateSnapshots'>>('multiprocess/aggregate-snapshots.js')),
-    ...(await dist<Pick<Internals, 'validateSnapshot' | 'validateSnapshotSliced'>>('multiprocess/validate-snapshot.js')),
+    ...(await dist<Pick<Internals, 'snapshotRegistry'>>('multiprocess/snapshot-registry.js')),
+    ...(await dist<Pick<Internals, 'parseSnapshotV2' | 'snapshotV2Records' | 'joinRecords'>>('multiprocess/snapshot-v2.js')),
     ...(await dist<Pick<Internals, 'directorySource'>>('multiprocess/directory-source.js')),
   };
   const logger = { warn: (message: string) => process.stderr.write(`${message}\n`) };
   const dir = mkdtempSync(join(tmpdir(), 'np-aggregate-'));
+  const dirV1 = mkdtempSync(join(tmpdir(), 'np-aggregate-v1-'));
+  const dirWriter = mkdtempSync(join(tmpdir(), 'np-aggregate-writer-'));
   try {
-    const texts: string[] = [];
+    // One registry stays alive for the writer stages; the files of the others are written once.
+    let writerRegistry = new Registry();
+    let v2Bytes = 0;
+    let v1Bytes = 0;
     for (let p = 0; p < processes; p++) {
       const registry = new Registry();
       seedHistogramSeries(registry, series);
-      const snapshot: Snapshot = { version: 1, pid: 100_000 + p, hostname: hostname(), writtenAt: Date.now(), exited: false, metrics: await registry.getMetricsAsJSON() };
-      await new internals.MultiprocessDirectory(dir, logger).write(snapshot);
-      texts.push(JSON.stringify(snapshot));
+      if (p === 0) writerRegistry = registry;
+      const v2 = { ...(await internals.snapshotRegistry(registry)), pid: 100_000 + p };
+      await new internals.MultiprocessDirectory(dir, logger).write(v2);
+      const v1 = { version: 1, pid: 100_000 + p, hostname: hostname(), writtenAt: Date.now(), exited: false, metrics: await registry.getMetricsAsJSON() };
+      const v1Text = JSON.stringify(v1);
+      writeFileSync(join(dirV1, `v1-${p}.json`), v1Text);
+      v2Bytes += internals.joinRecords(await internals.snapshotV2Records(v2)).length;
+      v1Bytes += v1Text.length;
     }
+    const writer = new internals.MultiprocessDirectory(dirWriter, logger);
     const reader = new internals.MultiprocessDirectory(dir, logger);
+    const readerV1 = new internals.MultiprocessDirectory(dirV1, logger);
     const source = internals.directorySource(dir, undefined, 'bench', logger);
-    const stages: Record<string, { ms: number[]; block: number[] }> = {};
-    const note = (name: string, r: { ms: number; blockMs: number }) => {
-      const s = (stages[name] ??= { ms: [], block: [] });
+    const sourceV1 = internals.directorySource(dirV1, undefined, 'bench', logger);
+    const stages: Record<string, { ms: number[]; block: number[]; inner: number[] }> = {};
+    const note = (name: string, r: { ms: number; blockMs: number; innerMs: number }) => {
+      const s = (stages[name] ??= { ms: [], block: [], inner: [] });
       s.ms.push(r.ms);
       s.block.push(r.blockMs);
+      s.inner.push(r.innerMs);
     };
     let bytes = 0;
     let skipped = 0;
+    let skippedV1 = 0;
     let identical = true;
+    // All iterations of the package's path first, then those of the format-1 path: the second
+    // leaves a heap of millions of objects whose collection would otherwise land in the first.
+    let lastBody = '';
     for (let i = 0; i < iterations; i++) {
-      const parsed = await timed(() => JSON.parse(texts[0] as string) as unknown);
-      note('JSON.parse of one process snapshot (file read, or a cluster worker\'s IPC answer)', parsed);
-      const objects = texts.map((t) => JSON.parse(t) as unknown);
-      note(`validateSnapshot of ${processes} parsed snapshots, in one piece`, await timed(() => objects.map((o) => internals.validateSnapshot(o))));
-      note(`validateSnapshotSliced of ${processes} parsed snapshots (cluster primary, now)`, await timed(async () => { for (const o of objects) await internals.validateSnapshotSliced(o); }));
+      note('writer now: `snapshotRegistry()` + `write()` of one process (format 2, sliced)', await timed(async () => writer.write(await internals.snapshotRegistry(writerRegistry))));
+      const v2Text = firstFile(dir);
+      note('parse + validate one process file (format 2, `parseSnapshotV2`, sliced)', await timed(() => internals.parseSnapshotV2(v2Text)));
       const read = await timed(() => reader.read());
-      note(`read ${processes} files of multiprocessDir (parse + validate)`, read);
+      note(`read ${processes} files of multiprocessDir (format 2)`, read);
       skipped += read.value.skipped;
-      note(`prom-client AggregatorRegistry.aggregate of ${processes} (before)`, await timed(() => AggregatorRegistry.aggregate(read.value.inputs.map((i) => i.snapshot.metrics) as never)));
       const aggregate = await timed(() => internals.aggregateSnapshots(read.value.inputs));
-      note(`aggregateSnapshots of ${processes}, sliced (now)`, aggregate);
-      const old = await timed(() => aggregate.value.metrics());
-      note('render: `registry.metrics()` of the aggregate (before)', old);
+      note(`aggregateSnapshots of ${processes} (compact histograms, sliced)`, aggregate);
       const sliced = await timed(() => renderRegistry(aggregate.value));
-      note('render: `renderRegistry()` of the aggregate (now)', sliced);
-      identical &&= old.value === sliced.value && old.value === (await AggregatorRegistry.aggregate(read.value.inputs.map((i) => i.snapshot.metrics) as never).metrics());
+      note('render: `renderRegistry()` of the aggregate', sliced);
+      const pieces: string[] = [];
+      for (let at = 0; at < sliced.value.length; at += 65_536) pieces.push(sliced.value.slice(at, at + 65_536));
+      note('of which the last step: one `join` of the rendered chunks into the exposition string', await timed(() => pieces.join('')));
+      const whole = await timed(() => source());
+      note('**whole scrape now**: `directorySource()` on format-2 files (read + aggregate + render)', whole);
+      const texts = readdirSync(dir).filter((n) => n.endsWith('.json')).map((n) => readFileSync(join(dir, n), 'utf8'));
+      note(
+        `cluster primary now: parse ${processes} answers (format-2 text, no IPC) + aggregate + render`,
+        await timed(async () => {
+          const inputs: Input[] = [];
+          for (const text of texts) {
+            const checked = await internals.parseSnapshotV2(text);
+            if (checked.ok) inputs.push({ snapshot: checked.snapshot as Snapshot, gone: false });
+          }
+          return renderRegistry(await internals.aggregateSnapshots(inputs));
+        }),
+      );
       bytes = sliced.value.length;
-      note('**whole scrape before**: read + aggregate + `registry.metrics()`', await timed(async () => AggregatorRegistry.aggregate((await reader.read()).inputs.map((i) => i.snapshot.metrics) as never).metrics()));
-      note('**whole scrape now**: `directorySource()` (read + aggregate + `renderRegistry()`)', await timed(() => source()));
+      lastBody = whole.value.body;
+      identical &&= sliced.value === lastBody.slice(0, sliced.value.length - 1) + '\n';
+    }
+    for (let i = 0; i < iterations; i++) {
+      // Before: format 1 and prom-client.
+      const v1Writer = await timed(async () => JSON.stringify({ version: 1, metrics: await writerRegistry.getMetricsAsJSON() }));
+      note('writer before: `getMetricsAsJSON()` + `JSON.stringify` of one process (format 1)', v1Writer);
+      const v1Text = firstFile(dirV1);
+      note('JSON.parse of one process file (format 1, one piece)', await timed(() => JSON.parse(v1Text) as unknown));
+      const readV1 = await timed(() => readerV1.read());
+      note(`read ${processes} files of multiprocessDir (format 1: parse + validate)`, readV1);
+      skippedV1 += readV1.value.skipped;
+      // The reference, from every format-1 file (the reader above may miss its budget on a busy machine).
+      const parsedV1 = readdirSync(dirV1).sort().map((n) => (JSON.parse(readFileSync(join(dirV1, n), 'utf8')) as Snapshot).metrics);
+      const reference = await timed(() => AggregatorRegistry.aggregate(parsedV1 as never));
+      note(`prom-client AggregatorRegistry.aggregate of ${processes} (before)`, reference);
+      const old = await timed(() => reference.value.metrics());
+      note('render: `registry.metrics()` of prom-client\'s aggregate (before)', old);
+      identical &&= lastBody.startsWith(`${old.value.slice(0, -1)}\n\n# HELP bench_nestjs_multiprocess_skipped_files`);
+      note('**whole scrape, format-1 files**: `directorySource()` (the state before this change)', await timed(() => sourceV1()));
+    }
+    // The cluster primary's real collection: as many workers as processes, each with the same
+    // series, answering over the IPC channel (format-2 text in parts).
+    let missing = 0;
+    const workers: Worker[] = [];
+    try {
+      let ready = 0;
+      const allReady = new Promise<void>((resolve) => {
+        cluster.on('message', (_worker, message: { event?: string }) => {
+          if (message.event === 'ready' && ++ready === processes) resolve();
+        });
+      });
+      for (let p = 0; p < processes; p++) workers.push(cluster.fork({ BENCH_SERIES: String(series) }));
+      await allReady;
+      for (let i = 0; i < iterations; i++) {
+        const collected = await timed(async () => {
+          const result = await collectClusterMetrics({ timeoutMs: 30_000 });
+          missing += result.missing;
+          return renderRegistry(result.registry);
+        });
+        note(`**cluster primary now**: \`collectClusterMetrics()\` from ${processes} workers over IPC + \`renderRegistry()\``, collected);
+      }
+    } finally {
+      for (const worker of workers) worker.kill();
+    }
+    // What any 22.7 MB string costs here before a byte is copied: the first touch of fresh memory.
+    const touch: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const fresh = Buffer.allocUnsafeSlow(bytes);
+      const start = performance.now();
+      fresh.fill(1);
+      touch.push(performance.now() - start);
     }
     const rows = Object.entries(stages).map(([name, s]) => {
       const ms = spread(s.ms);
       const block = spread(s.block);
-      return [name, fixed(ms.median, 1), fixed(block.median, 1), fixed(Math.max(...s.block), 1)];
+      return [name, fixed(ms.median, 1), fixed(block.median, 1), fixed(Math.max(...s.block), 1), fixed(spread(s.inner).median, 1)];
     });
     process.stdout.write(
       [
-        `${processes} processes × ${series.toLocaleString('en-US')} histogram series (17 buckets), ${iterations} iterations, medians; ${skipped === 0 ? 'every file read within the scrape budget' : `**${skipped} file reads missed the scrape's read budget (the aggregate is partial; the machine was too busy)**`}; exposition ${bytes.toLocaleString('en-US')} bytes, sliced aggregate + renderRegistry identical to prom-client's aggregate + registry.metrics(): ${identical ? 'yes' : 'NO'}. Node.js ${process.version}.`,
+        `${processes} processes × ${series.toLocaleString('en-US')} histogram series (17 buckets), ${iterations} iterations, medians; format-2 files: ${skipped === 0 ? 'every file read within the scrape budget' : `**${skipped} file reads missed the scrape's read budget (the aggregate is partial; the machine was too busy)**`}, format-1 files: ${skippedV1 === 0 ? 'every file read within the budget' : `${skippedV1} file reads missed the budget`}; files: format 2 ${(v2Bytes / processes / 1e6).toFixed(2)} MB, format 1 ${(v1Bytes / processes / 1e6).toFixed(2)} MB per process; exposition ${bytes.toLocaleString('en-US')} bytes, the package's aggregate (format 2, compact merge, renderRegistry) identical to prom-client's AggregatorRegistry.aggregate + registry.metrics() of the format-1 files: ${identical ? 'yes' : 'NO'}; cluster workers missing from a collection: ${missing}. Node.js ${process.version}; load average before the run: ${LOAD}; first touch of ${(bytes / 1e6).toFixed(1)} MB of fresh memory (\`Buffer.allocUnsafeSlow(n).fill(1)\`, median of 3): ${fixed(spread(touch).median, 1)} ms.`,
         '',
-        table(['stage', 'wall ms', 'longest block ms (median)', 'longest block ms (worst)'], rows, ['l', 'r', 'r', 'r']),
+        table(['stage', 'wall ms', 'longest block ms (median)', 'longest block ms (worst)', 'longest block before the last stretch ms (median)'], rows, ['l', 'r', 'r', 'r', 'r']),
         '',
       ].join('\n'),
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    rmSync(dirV1, { recursive: true, force: true });
+    rmSync(dirWriter, { recursive: true, force: true });
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
-  process.exitCode = 1;
-});
+const LOAD = (() => {
+  try {
+    return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  } catch {
+    return 'unknown';
+  }
+})();
+
+/** A cluster worker of the last stage: one registry of `BENCH_SERIES` series, answering its primary. */
+function worker(): void {
+  const registry = new Registry();
+  seedHistogramSeries(registry, Number(process.env.BENCH_SERIES));
+  answerClusterMetricsRequests(registry);
+  process.send?.({ event: 'ready' });
+}
+
+if (cluster.isWorker) {
+  worker();
+} else {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+    process.exitCode = 1;
+  });
+}

@@ -22,7 +22,7 @@ export interface AggregationInput {
 export async function aggregateSnapshots(inputs: ReadonlyArray<AggregationInput>, contentType?: string): Promise<Registry> {
   const pidValues = pidLabelValues(inputs.map((i) => i.snapshot));
   const arrays = inputs.map(({ snapshot, gone }, index) =>
-    snapshot.metrics.flatMap((metric): MetricObjectWithValues<MetricValue<string>>[] => {
+    snapshot.metrics.flatMap((metric): Array<MetricObjectWithValues<MetricValue<string>> & Pick<SnapshotMetric, 'histogram'>> => {
       // prom-client's typings declare `type` as a numeric enum; at runtime it is the string.
       if (gone && (metric.type as unknown) === 'gauge') return [];
       return [metric.perProcess ? withPid(metric, pidValues[index]) : strip(metric)];
@@ -40,6 +40,11 @@ function strip(metric: SnapshotMetric): MetricObjectWithValues<MetricValue<strin
 
 function withPid(metric: SnapshotMetric, pid: string): MetricObjectWithValues<MetricValue<string>> {
   const base = strip(metric);
+  const histogram = metric.histogram;
+  if (histogram !== undefined) {
+    const series = histogram.series.map((s) => ({ labels: { ...s.labels, [PID_LABEL]: pid }, values: s.values }));
+    return { ...base, histogram: { bounds: histogram.bounds, series } } as MetricObjectWithValues<MetricValue<string>>;
+  }
   return { ...base, values: base.values.map((v) => ({ ...v, labels: { ...v.labels, [PID_LABEL]: pid } })) };
 }
 

@@ -8,6 +8,7 @@ import { ensureDirectory, ensureDirectorySync } from './ensure-directory.js';
 import type { ProcessSnapshot } from './process-snapshot.interface.js';
 import { readSnapshotFile } from './read-snapshot-file.js';
 import { SkippedFileWarner, type WarnLogger } from './skipped-file-warner.js';
+import { joinRecords, snapshotV2Records, snapshotV2TextSync } from './snapshot-v2.js';
 import type { SnapshotCheck } from './validate-snapshot.js';
 
 const SUFFIX = '.json';
@@ -38,8 +39,9 @@ export interface DirectoryReading {
 }
 
 /**
- * The files of a `multiprocessDir`: one `<host>-<pid>-<random>.json` per process lifetime,
- * replaced atomically (write a temporary file, then rename over the old one) so a reader never
+ * The files of a `multiprocessDir`: one `<host>-<pid>-<random>.json` per process lifetime, in
+ * snapshot format 2 (newline-delimited records, see snapshot-v2.ts; format 1 files are still read),
+ * built and parsed in slices, replaced atomically (write a temporary file, then rename over the old one) so a reader never
  * sees half a file. A restarted process gets a new file, so a dead process keeps its counts.
  *
  * Reading never trusts the directory: only regular files are read (no links, FIFOs or devices),
@@ -70,8 +72,9 @@ export class MultiprocessDirectory {
 
   async write(snapshot: ProcessSnapshot): Promise<void> {
     await ensureDirectory(this.dir);
+    const text = joinRecords(await snapshotV2Records(snapshot));
     const temp = this.tempPath();
-    await writeFile(temp, JSON.stringify(snapshot));
+    await writeFile(temp, text);
     await rename(temp, join(this.dir, this.ownFile));
   }
 
@@ -79,7 +82,7 @@ export class MultiprocessDirectory {
   writeSync(snapshot: ProcessSnapshot): void {
     ensureDirectorySync(this.dir);
     const temp = this.tempPath();
-    writeFileSync(temp, JSON.stringify(snapshot));
+    writeFileSync(temp, snapshotV2TextSync(snapshot));
     renameSync(temp, join(this.dir, this.ownFile));
   }
 

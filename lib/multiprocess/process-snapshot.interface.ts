@@ -1,9 +1,29 @@
 import type { MetricObjectWithValues, MetricValue, MetricValueWithName } from 'prom-client';
 
-/** One metric of a snapshot: prom-client's JSON form plus how it merges across processes. @internal */
+/** Labels of one series, in the order they are rendered. @internal */
+export type SeriesLabels = Readonly<Record<string, string | number>>;
+
+/**
+ * One histogram series in compact form: its labels once (without `le`) and its numbers in the
+ * order prom-client's JSON form lists its samples: the cumulative count of each bucket, the `+Inf`
+ * bucket, the sum, the count. @internal
+ */
+export interface HistogramSeries {
+  readonly labels: SeriesLabels;
+  readonly values: ReadonlyArray<number>;
+}
+
+/**
+ * One metric of a snapshot: prom-client's JSON form plus how it merges across processes. A
+ * histogram read from a `version: 2` snapshot (or taken from a live registry) carries its series in
+ * `histogram` instead, with `values` empty: a series is then three objects instead of two per sample.
+ * @internal
+ */
 export type SnapshotMetric = MetricObjectWithValues<MetricValue<string> | MetricValueWithName<string>> & {
   /** `true` for a gauge that is kept per process, with a `pid` label, instead of being merged. */
   readonly perProcess?: boolean;
+  /** A histogram's series in compact form (then `values` is empty). */
+  readonly histogram?: { readonly bounds: ReadonlyArray<number>; readonly series: ReadonlyArray<HistogramSeries> };
 };
 
 /**
@@ -12,8 +32,11 @@ export type SnapshotMetric = MetricObjectWithValues<MetricValue<string> | Metric
  * @internal
  */
 export interface ProcessSnapshot {
-  /** Format version, so a reader can skip files written by an incompatible release. */
-  readonly version: 1;
+  /**
+   * Format it was read from (`1`: one JSON object, prom-client's JSON form; `2`: newline-delimited
+   * records, see snapshot-v2.ts), so a reader can skip files written by an incompatible release.
+   */
+  readonly version: 1 | 2;
   readonly pid: number;
   readonly hostname: string;
   /** Epoch milliseconds of the write. */

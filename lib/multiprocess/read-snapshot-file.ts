@@ -1,12 +1,15 @@
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { looksLikeV2, parseSnapshotV2 } from './snapshot-v2.js';
 import { validateSnapshotSliced, type SnapshotCheck } from './validate-snapshot.js';
 
 /**
  * Reads one snapshot file without trusting it: opened with `O_NOFOLLOW` (a symbolic link is
  * refused, so nothing outside the directory is read, not `/dev/zero` either) and `O_NONBLOCK` (a
  * FIFO cannot block the open, nor hold a libuv thread), then checked on the open descriptor to be
- * a regular file of at most `maxBytes`, read up to that size, parsed and validated.
+ * a regular file of at most `maxBytes`, read up to that size, parsed and validated: a record at a
+ * time for format 2 (what this version writes), in one `JSON.parse` for format 1 (what earlier
+ * versions wrote, still read during a rolling upgrade).
  * @internal
  */
 export async function readSnapshotFile(path: string, maxBytes: number): Promise<SnapshotCheck> {
@@ -31,9 +34,11 @@ export async function readSnapshotFile(path: string, maxBytes: number): Promise<
       length += bytesRead;
     }
     if (length > maxBytes) return { ok: false, reason: `larger than the ${maxBytes}-byte limit` };
+    const text = buffer.toString('utf8', 0, length);
+    if (looksLikeV2(text)) return await parseSnapshotV2(text);
     let parsed: unknown;
     try {
-      parsed = JSON.parse(buffer.toString('utf8', 0, length));
+      parsed = JSON.parse(text);
     } catch (error) {
       return { ok: false, reason: `not valid JSON (${(error as Error).message})` };
     }

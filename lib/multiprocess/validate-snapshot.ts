@@ -16,13 +16,16 @@ const SUFFIXES: Readonly<Record<string, ReadonlyArray<string>>> = {
 /** A validated snapshot, or why the value is not one. @internal */
 export type SnapshotCheck = { readonly ok: true; readonly snapshot: ProcessSnapshot } | { readonly ok: false; readonly reason: string };
 
-class Invalid extends Error {}
+/** A reason to skip a snapshot, thrown by the checks and reported, never rethrown. @internal */
+export class Invalid extends Error {}
 
-function check(condition: boolean, reason: string): asserts condition {
+/** @internal */
+export function check(condition: boolean, reason: string): asserts condition {
   if (!condition) throw new Invalid(reason);
 }
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+/** @internal */
+export const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
@@ -60,11 +63,7 @@ export async function validateSnapshotSliced(value: unknown, sliceMs = 5): Promi
 function* validating(value: unknown): Generator<undefined, SnapshotCheck, undefined> {
   try {
     check(isPlainObject(value), 'not a JSON object');
-    check(value.version === 1, `unknown format version ${JSON.stringify(value.version) ?? 'undefined'} (expected 1)`);
-    check(Number.isSafeInteger(value.pid) && (value.pid as number) > 0, '`pid` is not a positive integer');
-    check(typeof value.hostname === 'string', '`hostname` is not a string');
-    check(typeof value.writtenAt === 'number' && Number.isFinite(value.writtenAt), '`writtenAt` is not a number');
-    check(value.exited === undefined || typeof value.exited === 'boolean', '`exited` is not a boolean');
+    checkHeader(value, 1);
     check(Array.isArray(value.metrics), '`metrics` is not an array');
     const seen = new Set<string>();
     const metrics: SnapshotMetric[] = [];
@@ -91,9 +90,30 @@ function* validating(value: unknown): Generator<undefined, SnapshotCheck, undefi
   }
 }
 
-function* checkMetric(metric: unknown, where: string): Generator<undefined, SnapshotMetric, undefined> {
-  check(isPlainObject(metric), `${where} is not an object`);
-  const { name, help, type, aggregator, perProcess, values } = metric;
+/**
+ * The header fields of a snapshot (both versions): `version`, `pid`, `hostname`, `writtenAt`, `exited`.
+ * @internal
+ */
+export function checkHeader(value: Record<string, unknown>, version: 1 | 2): void {
+  check(value.version === version, `unknown format version ${JSON.stringify(value.version) ?? 'undefined'} (this version reads 1 and 2)`);
+  check(Number.isSafeInteger(value.pid) && (value.pid as number) > 0, '`pid` is not a positive integer');
+  check(typeof value.hostname === 'string', '`hostname` is not a string');
+  check(typeof value.writtenAt === 'number' && Number.isFinite(value.writtenAt), '`writtenAt` is not a number');
+  check(value.exited === undefined || typeof value.exited === 'boolean', '`exited` is not a boolean');
+}
+
+/** What a metric's header declares, checked. @internal */
+export interface MetricHeader {
+  readonly name: string;
+  readonly help: string;
+  readonly type: string;
+  readonly aggregator: string;
+  readonly perProcess?: boolean;
+}
+
+/** Checks a metric's name, help, type, aggregator and `perProcess` (both versions). @internal */
+export function checkMetricHeader(metric: Record<string, unknown>, where: string): MetricHeader {
+  const { name, help, type, aggregator, perProcess } = metric;
   check(typeof name === 'string' && METRIC_NAME.test(name), `${where}.name ${JSON.stringify(name) ?? 'undefined'} is not a valid metric name`);
   check(typeof help === 'string', `metric "${name}": help is not a string`);
   check(typeof type === 'string' && TYPES.has(type), `metric "${name}": unknown type ${JSON.stringify(type) ?? 'undefined'}`);
@@ -102,8 +122,20 @@ function* checkMetric(metric: unknown, where: string): Generator<undefined, Snap
     `metric "${name}": unknown aggregator ${JSON.stringify(aggregator) ?? 'undefined'}`,
   );
   check(perProcess === undefined || typeof perProcess === 'boolean', `metric "${name}": perProcess is not a boolean`);
+  return perProcess === true ? { name, help, type, aggregator, perProcess } : { name, help, type, aggregator };
+}
+
+/** The sample names a metric may carry (its own name and its type's suffixes). @internal */
+export function allowedSampleNames(name: string, type: string): ReadonlySet<string> {
+  return new Set([name, ...(SUFFIXES[type] ?? []).map((suffix) => name + suffix)]);
+}
+
+function* checkMetric(metric: unknown, where: string): Generator<undefined, SnapshotMetric, undefined> {
+  check(isPlainObject(metric), `${where} is not an object`);
+  const { name, help, type, aggregator, perProcess } = checkMetricHeader(metric, where);
+  const { values } = metric;
   check(Array.isArray(values), `metric "${name}": values is not an array`);
-  const allowed = new Set([name, ...(SUFFIXES[type] ?? []).map((suffix) => name + suffix)]);
+  const allowed = allowedSampleNames(name, type);
   const bucketName = `${name}_bucket`;
   const clean: Record<string, unknown>[] = [];
   for (let index = 0; index < values.length; index++) {
@@ -121,35 +153,59 @@ function* checkMetric(metric: unknown, where: string): Generator<undefined, Snap
 }
 
 /** Where a sample sits, for an error message: built only when a check fails. */
-function sampleWhere(name: string, index: number): string {
-  return `metric "${name}" values[${index}]`;
+function sampleWhere(name: string, index: number, field: string): string {
+  return `metric "${name}" ${field}[${index}]`;
 }
 
-// Per sample, the checks build no message unless they fail: a scrape validates every sample of every process.
-function checkSample(sample: unknown, name: string, index: number, allowed: ReadonlySet<string>, bucketName: string): Record<string, unknown> {
-  if (!isPlainObject(sample)) throw new Invalid(`${sampleWhere(name, index)} is not an object`);
+/**
+ * Checks one sample of prom-client's JSON form and returns a clean copy (`null` reads as NaN).
+ * Per sample, the checks build no message unless they fail: a scrape validates every sample of
+ * every process.
+ * @internal
+ */
+export function checkSample(
+  sample: unknown,
+  name: string,
+  index: number,
+  allowed: ReadonlySet<string>,
+  bucketName: string,
+  field = 'values',
+): Record<string, unknown> {
+  if (!isPlainObject(sample)) throw new Invalid(`${sampleWhere(name, index, field)} is not an object`);
   const { value, labels, metricName } = sample;
   if (!(value === null || typeof value === 'number')) {
-    throw new Invalid(`${sampleWhere(name, index)}: value ${JSON.stringify(value) ?? 'undefined'} is not a number`);
+    throw new Invalid(`${sampleWhere(name, index, field)}: value ${JSON.stringify(value) ?? 'undefined'} is not a number`);
   }
   if (!(metricName === undefined || (typeof metricName === 'string' && allowed.has(metricName)))) {
-    throw new Invalid(`${sampleWhere(name, index)}: sample name ${JSON.stringify(metricName)} does not belong to the metric`);
+    throw new Invalid(`${sampleWhere(name, index, field)}: sample name ${JSON.stringify(metricName)} does not belong to the metric`);
   }
-  if (!(labels === undefined || isPlainObject(labels))) throw new Invalid(`${sampleWhere(name, index)}: labels is not an object`);
+  const cleanLabels = checkLabels(labels, name, index, field);
+  if (metricName === bucketName && cleanLabels.le === undefined) throw new Invalid(`${sampleWhere(name, index, field)}: a histogram bucket without an "le" label`);
+  return metricName === undefined
+    ? { value: value === null ? Number.NaN : value, labels: cleanLabels }
+    : { value: value === null ? Number.NaN : value, labels: cleanLabels, metricName };
+}
+
+/**
+ * Checks a labels object (absent reads as none) and returns a clean copy: valid names not
+ * starting with `__`, values that are strings or numbers.
+ * @internal
+ */
+export function checkLabels(labels: unknown, name: string, index: number, field: string, reuse = false): Record<string, string | number> {
+  if (!(labels === undefined || isPlainObject(labels))) throw new Invalid(`${sampleWhere(name, index, field)}: labels is not an object`);
   const cleanLabels: Record<string, string | number> = {};
   if (labels !== undefined) {
     for (const label in labels) {
       if (!Object.prototype.hasOwnProperty.call(labels, label)) continue;
       const labelValue = labels[label];
-      if (!(LABEL_NAME.test(label) && !label.startsWith('__'))) throw new Invalid(`${sampleWhere(name, index)}: ${JSON.stringify(label)} is not a valid label name`);
+      if (!(LABEL_NAME.test(label) && !label.startsWith('__'))) throw new Invalid(`${sampleWhere(name, index, field)}: ${JSON.stringify(label)} is not a valid label name`);
       if (!(typeof labelValue === 'string' || (typeof labelValue === 'number' && !Number.isNaN(labelValue)))) {
-        throw new Invalid(`${sampleWhere(name, index)}: label ${label} has a value that is not a string or a number`);
+        throw new Invalid(`${sampleWhere(name, index, field)}: label ${label} has a value that is not a string or a number`);
       }
-      cleanLabels[label] = labelValue;
+      if (!reuse) cleanLabels[label] = labelValue;
     }
   }
-  if (metricName === bucketName && cleanLabels.le === undefined) throw new Invalid(`${sampleWhere(name, index)}: a histogram bucket without an "le" label`);
-  return metricName === undefined
-    ? { value: value === null ? Number.NaN : value, labels: cleanLabels }
-    : { value: value === null ? Number.NaN : value, labels: cleanLabels, metricName };
+  // Every own property was checked (one bad label rejects the whole snapshot): a parsed object
+  // may be kept as it is, which spares a copy per series.
+  return reuse && labels !== undefined ? (labels as Record<string, string | number>) : cleanLabels;
 }

@@ -116,7 +116,8 @@ describe('multiprocessDir aggregation through the controller (two apps, one per 
     await appB.close();
     const files = readdirSync(ownDir).filter((f) => f.endsWith('.json'));
     assert.equal(files.length, 2, 'one file per process lifetime, no temporary files left');
-    assert.ok(files.some((f) => JSON.parse(readFileSync(join(ownDir, f), 'utf8')).exited === true));
+    // Format 2: the first line is the header record.
+    assert.ok(files.some((f) => JSON.parse(readFileSync(join(ownDir, f), 'utf8').split('\n')[0] as string).exited === true));
     const text = await (await fetch(`${appA.url}/metrics`)).text();
     assert.match(text, /^mp_jobs_total\{kind="x"\} 6$/m, 'b wrote its last increment at shutdown');
     assert.equal(text.split('\n').filter((l) => l.startsWith('mp_heap_bytes{')).length, 1);

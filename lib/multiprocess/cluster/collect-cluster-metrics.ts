@@ -1,6 +1,8 @@
 import cluster, { type Worker } from 'node:cluster';
 import { Gauge, type Registry } from 'prom-client';
 import { aggregateSnapshots, type AggregationInput } from '../aggregate-snapshots.js';
+import { DEFAULT_READ_LIMITS } from '../multiprocess-directory.js';
+import { parseSnapshotV2 } from '../snapshot-v2.js';
 import { validateSnapshotSliced } from '../validate-snapshot.js';
 import { routeClusterAnswers } from './cluster-answer-router.js';
 import { METRICS_REQUEST } from './cluster-messages.js';
@@ -9,7 +11,12 @@ import type { ClusterMetrics, ClusterMetricsOptions } from './cluster-metrics.in
 /** Metric the primary adds to the aggregate: workers that did not answer in time. */
 export const MISSING_WORKERS_METRIC = 'nest_prometheus_cluster_workers_missing';
 const DEFAULT_TIMEOUT_MS = 2000;
+/** Largest answer kept, in characters: the size limit of a snapshot file. */
+const MAX_ANSWER_CHARS = DEFAULT_READ_LIMITS.maxFileBytes;
 let nextId = 0;
+
+/** A worker's whole answer: format-2 text (this version), or a format-1 snapshot (earlier versions). */
+type Answer = { readonly text: string; readonly snapshot?: undefined } | { readonly text?: undefined; readonly snapshot: unknown };
 
 /**
  * In the `cluster` primary: asks every connected worker for its metrics and merges the answers
@@ -24,8 +31,9 @@ export async function collectClusterMetrics(options: ClusterMetricsOptions = {})
   }
   const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && w.isConnected());
   const id = nextId++;
-  const raw = await new Promise<unknown[]>((resolve) => {
-    const received = new Map<Worker, unknown>();
+  const raw = await new Promise<Answer[]>((resolve) => {
+    const received = new Map<Worker, Answer>();
+    const parts = new Map<Worker, { texts: string[]; chars: number }>();
     const pending = new Set(workers);
     const finish = (): void => {
       clearTimeout(timer);
@@ -39,7 +47,19 @@ export async function collectClusterMetrics(options: ClusterMetricsOptions = {})
     const stop = routeClusterAnswers(id, {
       onAnswer: (worker, message) => {
         if (!pending.has(worker)) return;
-        if (message.snapshot !== undefined) received.set(worker, message.snapshot);
+        if (typeof message.part === 'string') {
+          const list = parts.get(worker) ?? { texts: [], chars: 0 };
+          list.texts.push(message.part);
+          list.chars += message.part.length;
+          parts.set(worker, list);
+          // An answer larger than a snapshot file may be is dropped (its worker counted as missing).
+          if (list.chars > MAX_ANSWER_CHARS) list.texts.length = 0;
+          if (message.done !== true) return;
+          if (list.chars <= MAX_ANSWER_CHARS) received.set(worker, { text: list.texts.join('') });
+        } else if (message.snapshot !== undefined) {
+          received.set(worker, { snapshot: message.snapshot });
+        }
+        parts.delete(worker);
         settle(worker);
       },
       onExit: (worker) => {
@@ -56,11 +76,11 @@ export async function collectClusterMetrics(options: ClusterMetricsOptions = {})
       }
     }
   });
-  // A worker's answer is checked like a snapshot file (in slices, after the answers are in): a bad
-  // one is left out, not merged, and its worker counted as missing.
+  // A worker's answer is parsed and checked like a snapshot file (in slices, after the answers are
+  // in): a bad one is left out, not merged, and its worker counted as missing.
   const answers: AggregationInput[] = [];
-  for (const snapshot of raw) {
-    const checked = await validateSnapshotSliced(snapshot);
+  for (const answer of raw) {
+    const checked = answer.text !== undefined ? await parseSnapshotV2(answer.text) : await validateSnapshotSliced(answer.snapshot);
     if (checked.ok) answers.push({ snapshot: checked.snapshot, gone: false });
   }
   const registry = await aggregateSnapshots(answers);
