@@ -31,11 +31,14 @@ export class RequestEnd {
   statusCode = 0;
   responseContentLength: unknown = undefined;
   responseContentType: unknown = undefined;
+  /** The request's latency in milliseconds when the adapter measured it (Fastify), else −1. */
+  elapsedMs = -1;
 
   /** Drops the references to the request and its headers once it has been recorded. */
   clear(): void {
     this.request = NO_REQUEST;
     this.requestedWith = this.requestContentLength = this.responseContentLength = this.responseContentType = undefined;
+    this.elapsedMs = -1;
   }
 }
 
@@ -62,10 +65,13 @@ export class HttpRecorder {
     this.routeViews = config.viewLabel === 'route';
   }
 
-  /** Marks `request` as measured, unless the recorder is off or its URL is excluded. */
-  start(request: object, url: string | undefined): void {
+  /**
+   * Marks `request` as measured, unless the recorder is off or its URL is excluded.
+   * @param readClock `false` when the adapter measures the request's latency itself (`RequestEnd.elapsedMs`)
+   */
+  start(request: object, url: string | undefined, readClock = true): void {
     if (!this.enabled || (this.excluded !== undefined && this.excluded(url ?? '/'))) return;
-    (request as Record<symbol, unknown>)[HTTP_REQUEST_STATE] = new HttpRequestState(performance.now(), this);
+    (request as Record<symbol, unknown>)[HTTP_REQUEST_STATE] = new HttpRequestState(readClock ? performance.now() : Number.NaN, this);
   }
 
   /**
@@ -104,7 +110,8 @@ export class HttpRecorder {
     o.exception = state.exception;
     o.extraLabels = state.extraLabels;
     if (end.finished) {
-      o.latency = (now - state.start) / 1000;
+      // Without either clock (an adapter that stopped reporting its own) the latency is unknown.
+      o.latency = end.elapsedMs >= 0 ? end.elapsedMs / 1000 : Number.isNaN(state.start) ? -1 : (now - state.start) / 1000;
       o.handlerLatency = route === undefined ? -1 : (now - state.handlerStart) / 1000;
       o.status = statusLabel(end.statusCode);
       const noBody = hasNoBody(end.method, end.statusCode);

@@ -7,7 +7,7 @@ import type { RouteInfo } from './route-info.js';
  * @internal
  */
 export class HttpRequestState {
-  /** `performance.now()` when the request entered the stack. */
+  /** `performance.now()` when the request entered the stack; `NaN` when the adapter measures the latency (Fastify). */
   readonly start: number;
   /** `performance.now()` when Nest started the handler's pipeline (guards, interceptors, pipes, handler). */
   handlerStart = 0;
