@@ -97,7 +97,7 @@ export function instructionOptions(argv: readonly string[]): InstructionOptions 
   const variants = Object.fromEntries(
     adapters.map((adapter) => {
       const all = ['bare', CONTROL, ...FULL_VARIANTS[adapter].filter((v) => v !== 'bare')];
-      return [adapter, only === undefined ? all : all.filter((v) => only.includes(v) || v === 'bare')];
+      return [adapter, only === undefined ? all : all.filter((v) => only.includes(v) || v === 'bare' || v === CONTROL)];
     }),
   ) as Record<AdapterName, string[]>;
   return {

@@ -1,0 +1,60 @@
+// CI guard against regressions of the HTTP path's cost, in instructions (not a timing test):
+// `node build/bench/pinned/instruction-guard.js` (after `npm run build:all`; needs valgrind) counts
+// instructions per request of bare and `forRoot()` on both adapters under callgrind (bench/pinned/
+// instructions.ts, 4 batches after 2 discarded) and exits 1 when `forRoot()` adds more than the limit of
+// its adapter. Instruction counts do not move with the machine's load (the A/A control of a full run
+// stays within ±0.3k), so the limits can be far tighter than the CPU-time guard's: about twice
+// what `forRoot()` added in the three full runs of bench/RESULTS.md ("Instructions per request").
+// Options: --fastify-limit=k, --express-limit=k (thousands of instructions), and any option of
+// bench/pinned/instructions.ts.
+import { fileURLToPath } from 'node:url';
+import { stopAllServers } from '../support/server-process.js';
+import { addedInstructions, CONTROL, instructionsMain } from './instructions.js';
+
+/** Added thousands of instructions per request (median of paired batches) above which the guard fails. */
+export const INSTRUCTION_LIMITS: Readonly<Record<'fastify' | 'express', number>> = { fastify: 12, express: 20 };
+
+function limitOption(argv: readonly string[], adapter: 'fastify' | 'express'): number {
+  const value = argv.find((arg) => arg.startsWith(`--${adapter}-limit=`))?.split('=')[1];
+  if (value === undefined) return INSTRUCTION_LIMITS[adapter];
+  const limit = Number(value);
+  if (!(limit > 0)) throw new Error(`--${adapter}-limit: "${value}" is not a positive number of thousands of instructions`);
+  return limit;
+}
+
+async function main(): Promise<number> {
+  const argv = process.argv.slice(2);
+  const limits = { fastify: limitOption(argv, 'fastify'), express: limitOption(argv, 'express') };
+  const passOn = argv.filter((arg) => !/^--(fastify|express)-limit=/.test(arg));
+  const run = await instructionsMain([
+    '--variants=np',
+    '--batches=4',
+    '--discard=2',
+    `--out=${fileURLToPath(new URL('../RESULTS.instruction-guard.md', import.meta.url))}`,
+    `--json=${fileURLToPath(new URL('../instruction-guard.json', import.meta.url))}`,
+    ...passOn,
+  ]);
+  let failed = 0;
+  for (const adapter of run.options.adapters) {
+    const added = addedInstructions(run, adapter, 'np');
+    const control = addedInstructions(run, adapter, CONTROL);
+    const k = added.median / 1000;
+    const over = !(k <= limits[adapter]);
+    if (over) failed++;
+    process.stdout.write(
+      `instruction guard ${adapter}: forRoot() adds ${k.toFixed(1)}k instructions/request (p25 … p75 ${(added.p25 / 1000).toFixed(1)} … ${(added.p75 / 1000).toFixed(1)}; A/A control ${(control.median / 1000).toFixed(1)}k), limit ${limits[adapter]}k — ${over ? 'FAIL' : 'ok'}\n`,
+    );
+  }
+  return failed === 0 ? 0 : 1;
+}
+
+main()
+  .then(async (code) => {
+    await stopAllServers();
+    process.exitCode = code;
+  })
+  .catch(async (error: unknown) => {
+    process.stderr.write(`instruction guard could not run: ${(error as Error).stack ?? String(error)}\n`);
+    await stopAllServers();
+    process.exitCode = 1;
+  });
