@@ -17,6 +17,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import fastifyCompress from '@fastify/compress';
 import compression from 'compression';
 import {
+  MetricsExpositionService,
   PrometheusEndpointServer,
   PrometheusEndpointThread,
   PrometheusModule,
@@ -370,6 +371,40 @@ for (const adapter of ADAPTERS) {
       const slow = await download(`${app.url}/metrics`, { slow: true });
       assertStreamed(slow, registry.contentType);
       assert.deepEqual(slow.body, expected);
+      await settle();
+      assert.deepEqual(troubles, []);
+    });
+
+    it('a client that disconnects mid-body stops the rendering (the chunk iteration ends early)', async () => {
+      const registry = largeRegistry(6_000);
+      const app = await start(registry);
+      const service = app.app.get(MetricsExpositionService);
+      const original = service.stream.bind(service);
+      let taken = 0;
+      let total = 0;
+      for await (const _chunk of renderRegistryChunks(registry)) total++;
+      let ended: () => void = () => undefined;
+      const iterationEnded = new Promise<void>((resolve) => (ended = resolve));
+      // The real rendering, counted: how many chunks were asked for before the iteration ended.
+      service.stream = async () => {
+        const exposition = await original();
+        return {
+          contentType: exposition.contentType,
+          chunks: (async function* () {
+            try {
+              for await (const chunk of exposition.chunks) {
+                taken++;
+                yield chunk;
+              }
+            } finally {
+              ended();
+            }
+          })(),
+        };
+      };
+      await disconnectMidBody(`${app.url}/metrics`);
+      await iterationEnded;
+      assert.ok(taken < total, `${taken} of ${total} chunks rendered`);
       await settle();
       assert.deepEqual(troubles, []);
     });
