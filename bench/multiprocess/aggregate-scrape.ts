@@ -5,12 +5,32 @@
 // format 1 (what earlier versions wrote, prom-client's JSON form) in a second directory; a 1 ms
 // interval timer measures the longest event-loop block of each stage, of the whole scrape, of the
 // writer, and of a cluster primary collecting from as many workers over IPC. "Before" stages are the format-1 path (one JSON.parse per file, prom-client's aggregate and
-// `registry.metrics()`); "now" stages are what the package does.
+// `registry.metrics()`); "now" stages are what the package does. "Over HTTP" stages time a whole
+// scrape served to a client in a child process (bench/multiprocess/download-client.ts): the
+// module's /metrics controller on Express and on Fastify (an app with `multiprocessDir` on a copy
+// of the files), the standalone port serving the directory, and the cluster primary's port.
+import { fork, type ChildProcess } from 'node:child_process';
 import cluster, { type Worker } from 'node:cluster';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createServer } from 'node:net';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { answerClusterMetricsRequests, collectClusterMetrics, renderRegistry } from 'nest-prometheus';
+import { fileURLToPath } from 'node:url';
+import { Module, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ExpressAdapter } from '@nestjs/platform-express';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import {
+  answerClusterMetricsRequests,
+  collectClusterMetrics,
+  MetricsExpositionService,
+  PrometheusModule,
+  renderRegistry,
+  renderRegistryChunks,
+  setupClusterPrimaryMetrics,
+  setupPrometheusExportsFromConfig,
+} from 'nest-prometheus';
 import { AggregatorRegistry, Registry } from 'prom-client';
 import { seedHistogramSeries } from '../server/seed-series.js';
 import { table } from '../support/markdown.js';
@@ -37,7 +57,53 @@ interface Internals {
   parseSnapshotV2: (text: string) => Promise<{ ok: boolean; snapshot?: Snapshot }>;
   snapshotV2Records: (snapshot: Snapshot) => Promise<string[]>;
   joinRecords: (records: string[]) => string;
-  directorySource: (dir: string, contentType: string | undefined, namespace: string, logger: { warn(message: string): void }) => () => Promise<{ body: string }>;
+  directorySource: (dir: string, contentType: string | undefined, namespace: string, logger: { warn(message: string): void }) => () => Promise<{ chunks: AsyncIterable<string> }>;
+}
+
+/** What the download client reports. */
+interface Download {
+  readonly status?: number;
+  readonly bytes?: number;
+  readonly sha256?: string;
+  readonly chunked?: boolean;
+  readonly error?: string;
+}
+
+/** The download client in a child process: `get(url)` resolves once it has the whole body. */
+async function downloadClient(): Promise<{ get: (url: string) => Promise<Download>; close: () => void }> {
+  const child: ChildProcess = fork(fileURLToPath(new URL('./download-client.js', import.meta.url)));
+  await new Promise<void>((resolve) => child.once('message', () => resolve()));
+  return {
+    get: (url) =>
+      new Promise((resolve) => {
+        child.once('message', (message: Download) => resolve(message));
+        child.send({ url });
+      }),
+    close: () => child.disconnect(),
+  };
+}
+
+/** A Nest app whose /metrics controller serves the aggregate of `dir` (its own, empty registry included). */
+async function controllerApp(dir: string, adapter: 'express' | 'fastify'): Promise<{ app: INestApplication; url: string }> {
+  @Module({ imports: [PrometheusModule.forRoot({ registry: new Registry(), defaultMetrics: false, multiprocessDir: dir })] })
+  class BenchModule {}
+  const app = await NestFactory.create(BenchModule, adapter === 'express' ? new ExpressAdapter() : new FastifyAdapter(), { logger: ['error'] });
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as { port: number };
+  return { app, url: `http://127.0.0.1:${port}/metrics` };
+}
+
+/** A port free on loopback now (the exporter options take no port 0). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }
 
 function argument(name: string, fallback: number): number {
@@ -130,6 +196,23 @@ async function main(): Promise<void> {
     // All iterations of the package's path first, then those of the format-1 path: the second
     // leaves a heap of millions of objects whose collection would otherwise land in the first.
     let lastBody = '';
+    // The HTTP stages: one download client (another process), two apps on a copy of the files (each
+    // adds its own file there), and the standalone port on the directory itself.
+    const client = await downloadClient();
+    const dirHttp = mkdtempSync(join(tmpdir(), 'np-aggregate-http-'));
+    for (const name of readdirSync(dir)) copyFileSync(join(dir, name), join(dirHttp, name));
+    const apps: Array<[string, { app: INestApplication; url: string }]> = [
+      ['Express', await controllerApp(dirHttp, 'express')],
+      ['Fastify', await controllerApp(dirHttp, 'fastify')],
+    ];
+    const portServer = await setupPrometheusExportsFromConfig(
+      { multiprocessDir: dir, namespace: 'bench', export: { port: await freePort(), address: '127.0.0.1' } },
+      { logger: { log: () => undefined, warn: (message: string) => process.stderr.write(`${message}\n`) } },
+    );
+    if (portServer === null) throw new Error('the standalone port did not start');
+    const portUrl = `http://127.0.0.1:${portServer.port}/metrics`;
+    let httpOk = true;
+    let httpBytes = 0;
     for (let i = 0; i < iterations; i++) {
       note('writer now: `snapshotRegistry()` + `write()` of one process (format 2, sliced)', await timed(async () => writer.write(await internals.snapshotRegistry(writerRegistry))));
       const v2Text = firstFile(dir);
@@ -141,11 +224,23 @@ async function main(): Promise<void> {
       note(`aggregateSnapshots of ${processes} (compact histograms, sliced)`, aggregate);
       const sliced = await timed(() => renderRegistry(aggregate.value));
       note('render: `renderRegistry()` of the aggregate', sliced);
+      note(
+        'render in chunks: `renderRegistryChunks()` of the aggregate (every chunk taken, none joined)',
+        await timed(async () => {
+          let count = 0;
+          for await (const chunk of renderRegistryChunks(aggregate.value)) count += chunk.length;
+          return count;
+        }),
+      );
       const pieces: string[] = [];
       for (let at = 0; at < sliced.value.length; at += 65_536) pieces.push(sliced.value.slice(at, at + 65_536));
       note('of which the last step: one `join` of the rendered chunks into the exposition string', await timed(() => pieces.join('')));
-      const whole = await timed(() => source());
-      note('**whole scrape now**: `directorySource()` on format-2 files (read + aggregate + render)', whole);
+      const whole = await timed(async () => {
+        const chunks: string[] = [];
+        for await (const chunk of (await source()).chunks) chunks.push(chunk);
+        return chunks;
+      });
+      note('**whole scrape now**: `directorySource()` on format-2 files (read + aggregate + render in chunks; not sent, not joined)', whole);
       const texts = readdirSync(dir).filter((n) => n.endsWith('.json')).map((n) => readFileSync(join(dir, n), 'utf8'));
       note(
         `cluster primary now: parse ${processes} answers (format-2 text, no IPC) + aggregate + render`,
@@ -159,9 +254,29 @@ async function main(): Promise<void> {
         }),
       );
       bytes = sliced.value.length;
-      lastBody = whole.value.body;
+      lastBody = whole.value.join('');
+      // Over HTTP: the whole scrape, from the request to the last byte the client receives.
+      const viaPort = await timed(() => client.get(portUrl));
+      note('**over HTTP, standalone port**: `setupPrometheusExportsFromConfig({ multiprocessDir })` (read + aggregate + render + send, streamed)', viaPort);
+      if (!(viaPort.value.status === 200 && viaPort.value.chunked === true && viaPort.value.sha256 === sha256(lastBody))) {
+        httpOk = false;
+        process.stderr.write(`port: ${JSON.stringify(viaPort.value)} vs ${lastBody.length}\n`);
+      }
+      for (const [name, app] of apps) {
+        const viaController = await timed(() => client.get(app.url));
+        note(`**over HTTP, module controller (${name})**: \`GET /metrics\` of an app with \`multiprocessDir\` (snapshot of its own registry + read + aggregate + render + send, streamed)`, viaController);
+        const expected = (await app.app.get(MetricsExpositionService).render()).body;
+        if (!(viaController.value.status === 200 && viaController.value.chunked === true && viaController.value.sha256 === sha256(expected))) {
+          httpOk = false;
+          process.stderr.write(`${name}: ${JSON.stringify(viaController.value)} vs ${expected.length}\n`);
+        }
+        httpBytes = viaController.value.bytes ?? 0;
+      }
       identical &&= sliced.value === lastBody.slice(0, sliced.value.length - 1) + '\n';
     }
+    for (const [, app] of apps) await app.app.close();
+    await portServer.close();
+    rmSync(dirHttp, { recursive: true, force: true });
     for (let i = 0; i < iterations; i++) {
       // Before: format 1 and prom-client.
       const v1Writer = await timed(async () => JSON.stringify({ version: 1, metrics: await writerRegistry.getMetricsAsJSON() }));
@@ -178,7 +293,14 @@ async function main(): Promise<void> {
       const old = await timed(() => reference.value.metrics());
       note('render: `registry.metrics()` of prom-client\'s aggregate (before)', old);
       identical &&= lastBody.startsWith(`${old.value.slice(0, -1)}\n\n# HELP bench_nestjs_multiprocess_skipped_files`);
-      note('**whole scrape, format-1 files**: `directorySource()` (the state before this change)', await timed(() => sourceV1()));
+      note(
+        '**whole scrape, format-1 files**: `directorySource()` (read + aggregate + render in chunks, not sent)',
+        await timed(async () => {
+          let count = 0;
+          for await (const chunk of (await sourceV1()).chunks) count += chunk.length;
+          return count;
+        }),
+      );
     }
     // The cluster primary's real collection: as many workers as processes, each with the same
     // series, answering over the IPC channel (format-2 text in parts).
@@ -201,8 +323,20 @@ async function main(): Promise<void> {
         });
         note(`**cluster primary now**: \`collectClusterMetrics()\` from ${processes} workers over IPC + \`renderRegistry()\``, collected);
       }
+      const primary = await setupClusterPrimaryMetrics({ timeoutMs: 30_000, export: { port: await freePort(), address: '127.0.0.1' }, logger: { log: () => undefined, warn: () => undefined } });
+      if (primary === null) throw new Error('the cluster primary port did not start');
+      for (let i = 0; i < iterations; i++) {
+        const served = await timed(() => client.get(`http://127.0.0.1:${primary.port}/metrics`));
+        note(`**over HTTP, cluster primary's port**: \`setupClusterPrimaryMetrics()\`, ${processes} workers over IPC + render + send, streamed`, served);
+        if (!(served.value.status === 200 && served.value.chunked === true)) {
+          httpOk = false;
+          process.stderr.write(`primary: ${JSON.stringify(served.value)}\n`);
+        }
+      }
+      await primary.close();
     } finally {
       for (const worker of workers) worker.kill();
+      client.close();
     }
     // What any 22.7 MB string costs here before a byte is copied: the first touch of fresh memory.
     const touch: number[] = [];
@@ -219,7 +353,7 @@ async function main(): Promise<void> {
     });
     process.stdout.write(
       [
-        `${processes} processes × ${series.toLocaleString('en-US')} histogram series (17 buckets), ${iterations} iterations, medians; format-2 files: ${skipped === 0 ? 'every file read within the scrape budget' : `**${skipped} file reads missed the scrape's read budget (the aggregate is partial; the machine was too busy)**`}, format-1 files: ${skippedV1 === 0 ? 'every file read within the budget' : `${skippedV1} file reads missed the budget`}; files: format 2 ${(v2Bytes / processes / 1e6).toFixed(2)} MB, format 1 ${(v1Bytes / processes / 1e6).toFixed(2)} MB per process; exposition ${bytes.toLocaleString('en-US')} bytes, the package's aggregate (format 2, compact merge, renderRegistry) identical to prom-client's AggregatorRegistry.aggregate + registry.metrics() of the format-1 files: ${identical ? 'yes' : 'NO'}; cluster workers missing from a collection: ${missing}. Node.js ${process.version}; load average before the run: ${LOAD}; first touch of ${(bytes / 1e6).toFixed(1)} MB of fresh memory (\`Buffer.allocUnsafeSlow(n).fill(1)\`, median of 3): ${fixed(spread(touch).median, 1)} ms.`,
+        `${processes} processes × ${series.toLocaleString('en-US')} histogram series (17 buckets), ${iterations} iterations, medians; format-2 files: ${skipped === 0 ? 'every file read within the scrape budget' : `**${skipped} file reads missed the scrape's read budget (the aggregate is partial; the machine was too busy)**`}, format-1 files: ${skippedV1 === 0 ? 'every file read within the budget' : `${skippedV1} file reads missed the budget`}; files: format 2 ${(v2Bytes / processes / 1e6).toFixed(2)} MB, format 1 ${(v1Bytes / processes / 1e6).toFixed(2)} MB per process; exposition ${bytes.toLocaleString('en-US')} bytes, the package's aggregate (format 2, compact merge, renderRegistry) identical to prom-client's AggregatorRegistry.aggregate + registry.metrics() of the format-1 files: ${identical ? 'yes' : 'NO'}; cluster workers missing from a collection: ${missing}; over HTTP: every body streamed (chunked) and identical to the same source rendered as one string: ${httpOk ? 'yes' : '**NO**'} (${httpBytes.toLocaleString('en-US')} bytes from the controller). Node.js ${process.version}; load average before the run: ${LOAD}, after: ${loadAverage()}; first touch of ${(bytes / 1e6).toFixed(1)} MB of fresh memory (\`Buffer.allocUnsafeSlow(n).fill(1)\`, median of 3): ${fixed(spread(touch).median, 1)} ms.`,
         '',
         table(['stage', 'wall ms', 'longest block ms (median)', 'longest block ms (worst)', 'longest block before the last stretch ms (median)'], rows, ['l', 'r', 'r', 'r', 'r']),
         '',
@@ -232,13 +366,14 @@ async function main(): Promise<void> {
   }
 }
 
-const LOAD = (() => {
+function loadAverage(): string {
   try {
     return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   } catch {
     return 'unknown';
   }
-})();
+}
+const LOAD = loadAverage();
 
 /** A cluster worker of the last stage: one registry of `BENCH_SERIES` series, answering its primary. */
 function worker(): void {
@@ -253,6 +388,7 @@ if (cluster.isWorker) {
 } else {
   main().catch((error: unknown) => {
     process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
-    process.exitCode = 1;
+    // Servers, apps and children started before the failure would keep the process alive.
+    process.exit(1);
   });
 }

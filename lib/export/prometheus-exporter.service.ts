@@ -28,7 +28,7 @@ export class PrometheusExporterService implements OnApplicationBootstrap, OnAppl
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    this.server = await startConfiguredExporter(this.config, { source: () => this.exposition.render() });
+    this.server = await startConfiguredExporter(this.config, { source: () => this.exposition.stream() });
   }
 
   async onApplicationShutdown(): Promise<void> {

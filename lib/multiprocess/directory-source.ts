@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import type { MetricsSource } from '../export/metrics-source.js';
-import { renderRegistry } from '../export/render-registry.js';
+import { renderRegistryChunks } from '../export/render-registry.js';
 import { aggregateSnapshots } from './aggregate-snapshots.js';
 import { MultiprocessDirectory } from './multiprocess-directory.js';
 import type { WarnLogger } from './skipped-file-warner.js';
@@ -20,7 +20,9 @@ export function directorySource(dir: string, contentType: string | undefined, na
     const { inputs, skipped } = await directory.read();
     const registry = await aggregateSnapshots(inputs, contentType);
     addSkippedFilesGauge(registry, namespace, skipped);
-    return { contentType: registry.contentType, body: await renderRegistry(registry) };
+    // The chunks are rendered as they are sent; only the merged registry stays referenced (the
+    // parsed files are collectable once merged).
+    return { contentType: registry.contentType, chunks: renderRegistryChunks(registry) };
   };
 }
 

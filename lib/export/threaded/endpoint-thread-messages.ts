@@ -19,6 +19,8 @@ export type FromEndpointThread =
 
 /** Main thread → exporter thread. @internal */
 export type ToEndpointThread =
+  | { readonly type: 'rendered-part'; readonly id: number; readonly part: string }
+  /** The end of a rendering: `body` is its last part (the whole body when no `rendered-part` came before). */
   | { readonly type: 'rendered'; readonly id: number; readonly contentType: string; readonly body: string }
   | { readonly type: 'render-failed'; readonly id: number; readonly message: string }
   | { readonly type: 'close' };

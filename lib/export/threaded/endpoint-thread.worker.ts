@@ -15,6 +15,8 @@ const post = (message: FromEndpointThread): void => port.postMessage(message);
 let last: { contentType: string; body: string; at: number } | undefined;
 let nextId = 0;
 const pending = new Map<number, { resolve: (e: ServedExposition) => void; reject: (e: Error) => void }>();
+/** Parts of renderings under way, by request id (a large exposition comes in chunks). */
+const parts = new Map<number, string[]>();
 
 function ask(): Promise<ServedExposition> {
   return new Promise((resolve, reject) => {
@@ -40,11 +42,21 @@ const handle = createMetricsRequestHandler({ source: ask, token: data.token, onE
 const server = createServer((req, res) => void handle(req, res));
 
 port.on('message', (message: ToEndpointThread) => {
-  if (message.type === 'rendered') {
-    last = { contentType: message.contentType, body: message.body, at: Date.now() };
+  if (message.type === 'rendered-part') {
+    // Kept even for a request that timed out meanwhile: the whole body becomes the next stale answer.
+    const list = parts.get(message.id);
+    if (list === undefined) parts.set(message.id, [message.part]);
+    else list.push(message.part);
+  } else if (message.type === 'rendered') {
+    // Joined in this thread: the main thread only ever handles one chunk at a time.
+    const earlier = parts.get(message.id);
+    parts.delete(message.id);
+    const body = earlier === undefined ? message.body : earlier.join('') + message.body;
+    last = { contentType: message.contentType, body, at: Date.now() };
     pending.get(message.id)?.resolve(last);
     pending.delete(message.id);
   } else if (message.type === 'render-failed') {
+    parts.delete(message.id);
     pending.get(message.id)?.reject(new Error(message.message));
     pending.delete(message.id);
   } else if (message.type === 'close') {

@@ -144,16 +144,42 @@ export class PrometheusEndpointThread {
     }
     const ids = [id];
     this.waiting = ids;
-    void this.source().then(
-      ({ contentType, body }) => {
-        this.waiting = undefined;
-        for (const each of ids) this.send({ type: 'rendered', id: each, contentType, body });
+    void this.renderFor(ids).then(
+      () => {
+        if (this.waiting === ids) this.waiting = undefined;
       },
       (error: Error) => {
-        this.waiting = undefined;
+        if (this.waiting === ids) this.waiting = undefined;
         for (const each of ids) this.send({ type: 'render-failed', id: each, message: error.message });
       },
     );
+  }
+
+  /**
+   * Renders once and sends it to every request of `ids`. A streamed exposition goes chunk by chunk
+   * (the main thread never holds it as one string, nor copies it into one message; the thread
+   * joins the parts). Requests that arrive once its first chunk is sent start a rendering of
+   * their own: the parts already sent are not replayed.
+   */
+  private async renderFor(ids: number[]): Promise<void> {
+    const exposition = await this.source();
+    if (!('chunks' in exposition)) {
+      for (const each of ids) this.send({ type: 'rendered', id: each, contentType: exposition.contentType, body: exposition.body });
+      return;
+    }
+    let previous: string | undefined;
+    try {
+      for await (const chunk of exposition.chunks) {
+        if (previous !== undefined) {
+          if (this.waiting === ids) this.waiting = undefined;
+          for (const each of ids) this.send({ type: 'rendered-part', id: each, part: previous });
+        }
+        previous = chunk;
+      }
+    } finally {
+      if (this.waiting === ids) this.waiting = undefined;
+    }
+    for (const each of ids) this.send({ type: 'rendered', id: each, contentType: exposition.contentType, body: previous ?? '' });
   }
 
   private send(message: ToEndpointThread): void {

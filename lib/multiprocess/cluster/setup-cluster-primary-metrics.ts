@@ -1,6 +1,6 @@
 import { resolvePrometheusConfig } from '../../config/resolve-prometheus-config.js';
 import type { EndpointLogger } from '../../export/endpoint-logger.interface.js';
-import { renderRegistry } from '../../export/render-registry.js';
+import { renderRegistryChunks } from '../../export/render-registry.js';
 import { startConfiguredExporter, type RunningExporter } from '../../export/start-configured-exporter.js';
 import type { MetricsExportOptions } from '../../interfaces/prometheus-options.interface.js';
 import type { ClusterMetricsOptions } from './cluster-metrics.interface.js';
@@ -32,7 +32,7 @@ export async function setupClusterPrimaryMetrics(options: ClusterPrimaryMetricsO
     logger: options.logger,
     source: async () => {
       const { registry } = await collectClusterMetrics({ timeoutMs });
-      return { contentType: registry.contentType, body: await renderRegistry(registry) };
+      return { contentType: registry.contentType, chunks: renderRegistryChunks(registry) };
     },
   });
 }
