@@ -1,6 +1,5 @@
-import { HTTP_REQUEST_STATE } from './http.constants.js';
 import { RequestEnd, type HttpRecorder } from './http-recorder.js';
-import type { HttpRequestState } from './http-request-state.js';
+import { requestStateOf } from './request-states.js';
 
 type Done = () => void;
 
@@ -12,7 +11,6 @@ export interface FastifyRequestLike {
   readonly headers: Record<string, unknown>;
   readonly routeOptions?: { readonly url?: string };
   readonly socket?: { readonly encrypted?: boolean };
-  [HTTP_REQUEST_STATE]?: HttpRequestState;
 }
 /** @internal */
 export interface FastifyReplyLike {
@@ -46,7 +44,7 @@ interface ClockChoice {
 }
 
 function end(request: FastifyRequestLike, reply: FastifyReplyLike | undefined, clock: ClockChoice): void {
-  const state = request[HTTP_REQUEST_STATE];
+  const state = requestStateOf(request);
   if (state === undefined) return;
   const e = scratch;
   const headers = request.headers;

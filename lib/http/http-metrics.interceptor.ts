@@ -1,7 +1,6 @@
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { Observable } from 'rxjs';
-import { HTTP_REQUEST_STATE } from './http.constants.js';
-import type { HttpRequestState } from './http-request-state.js';
+import { requestStateOf } from './request-states.js';
 import { observeWithoutHooks } from './observe-without-hooks.js';
 
 /**
@@ -39,10 +38,7 @@ export class HttpMetricsInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() === 'http') {
       const request: unknown = context.switchToHttp().getRequest();
-      const state =
-        typeof request === 'object' && request !== null
-          ? (request as Record<symbol, HttpRequestState | undefined>)[HTTP_REQUEST_STATE]
-          : undefined;
+      const state = requestStateOf(request);
       if (state !== undefined) {
         const labels = this.labels(context);
         if (labels !== undefined) state.extraLabels = labels;

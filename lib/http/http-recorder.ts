@@ -1,11 +1,12 @@
 import { Logger } from '@nestjs/common';
 import type { ResolvedHttpConfig } from '../config/prometheus-config.interface.js';
-import { HTTP_REQUEST_STATE, UNNAMED_VIEW } from './http.constants.js';
+import { UNNAMED_VIEW } from './http.constants.js';
 import { httpMethodLabel } from './http-method-label.js';
 import type { HttpMetricsStore } from './http-metrics.store.js';
 import { HttpObservation } from './http-observation.js';
 import { HttpRequestState } from './http-request-state.js';
 import { createPathExcluder } from './path-excluder.js';
+import { setRequestState } from './request-states.js';
 import { charsetOf, contentLengthOf, hasNoBody } from './response-headers.js';
 import { statusLabel } from './status-label.js';
 
@@ -68,10 +69,12 @@ export class HttpRecorder {
   /**
    * Marks `request` as measured, unless the recorder is off or its URL is excluded.
    * @param readClock `false` when the adapter measures the request's latency itself (`RequestEnd.elapsedMs`)
+   * @returns whether the request is measured
    */
-  start(request: object, url: string | undefined, readClock = true): void {
-    if (!this.enabled || (this.excluded !== undefined && this.excluded(url ?? '/'))) return;
-    (request as Record<symbol, unknown>)[HTTP_REQUEST_STATE] = new HttpRequestState(readClock ? performance.now() : Number.NaN, this);
+  start(request: object, url: string | undefined, readClock = true): boolean {
+    if (!this.enabled || (this.excluded !== undefined && this.excluded(url ?? '/'))) return false;
+    setRequestState(request, new HttpRequestState(readClock ? performance.now() : Number.NaN, this));
+    return true;
   }
 
   /**

@@ -1,8 +1,6 @@
 /** Metadata key of `@SkipMetrics()`. @internal */
 export const SKIP_METRICS_METADATA = Symbol.for('nest-prometheus:skip-metrics');
 
-/** Property of a request object that holds its in-flight measurement. @internal */
-export const HTTP_REQUEST_STATE = Symbol.for('nest-prometheus:http-request-state');
 
 /** `view` of a request that matched no route handler. */
 export const UNNAMED_VIEW = '<unnamed view>';

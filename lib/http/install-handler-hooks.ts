@@ -4,19 +4,12 @@ import * as exceptionsHandlerModule from '@nestjs/core/exceptions/exceptions-han
 import * as routerExecutionContextModule from '@nestjs/core/router/router-execution-context.js';
 import { exceptionTypeName } from './exception-type-name.js';
 import { HOOKS_INSTALLED, unrecognisedHandlerHookShape, type HandlerHookTargets } from './handler-hook-shape.js';
-import { HTTP_REQUEST_STATE } from './http.constants.js';
-import type { HttpRequestState } from './http-request-state.js';
+import { requestStateOf } from './request-states.js';
 import { routeInfoFor } from './route-info.factory.js';
 
 type RouteHandler = (req: unknown, res: unknown, next: unknown) => unknown;
 type Create = (this: unknown, instance: object, callback: unknown, methodName: string, ...rest: unknown[]) => RouteHandler;
 type Next = (this: unknown, exception: unknown, host: { getArgByIndex?(index: number): unknown }) => unknown;
-
-function stateOf(request: unknown): HttpRequestState | undefined {
-  return typeof request === 'object' && request !== null
-    ? ((request as Record<symbol, HttpRequestState | undefined>)[HTTP_REQUEST_STATE])
-    : undefined;
-}
 
 function prototypeOf(namespace: object, name: string): object | undefined {
   const cls = (namespace as Record<string, unknown>)[name];
@@ -58,7 +51,7 @@ export function installHandlerHooks(targets: HandlerHookTargets = nestHandlerHoo
       if (typeof handler !== 'function') return handler;
       const info = routeInfoFor(instance, callback, methodName);
       return function instrumentedRouteHandler(req: unknown, res: unknown, next: unknown): unknown {
-        const state = stateOf(req);
+        const state = requestStateOf(req);
         if (state !== undefined) {
           state.route = info;
           state.handlerStart = performance.now();
@@ -73,7 +66,7 @@ export function installHandlerHooks(targets: HandlerHookTargets = nestHandlerHoo
   if (handlerProto[HOOKS_INSTALLED] !== true) {
     const next = handlerProto.next;
     handlerProto.next = function instrumentedNext(this: unknown, exception, host) {
-      const state = typeof host?.getArgByIndex === 'function' ? stateOf(host.getArgByIndex(0)) : undefined;
+      const state = typeof host?.getArgByIndex === 'function' ? requestStateOf(host.getArgByIndex(0)) : undefined;
       if (state !== undefined && state.route !== undefined && state.exception === undefined) {
         state.exception = exceptionTypeName(exception);
       }

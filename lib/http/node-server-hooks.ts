@@ -1,16 +1,15 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { HTTP_REQUEST_STATE } from './http.constants.js';
 import { RequestEnd, type HttpRecorder } from './http-recorder.js';
-import type { HttpRequestState } from './http-request-state.js';
+import { requestStateOf } from './request-states.js';
 
-type ExpressRequest = IncomingMessage & { protocol?: string; route?: { path?: unknown }; [HTTP_REQUEST_STATE]?: HttpRequestState };
+type ExpressRequest = IncomingMessage & { protocol?: string; route?: { path?: unknown } };
 
 /** Filled and read synchronously on every request end: one object for the process, none per request. */
 const scratch = new RequestEnd();
 
 function onClose(this: ServerResponse): void {
   const req = this.req as ExpressRequest;
-  const state = req[HTTP_REQUEST_STATE];
+  const state = requestStateOf(req);
   if (state === undefined) return;
   try {
     state.recorder.end(state, fillRequestEnd(scratch, req, this));
@@ -64,8 +63,7 @@ export function expressRouteTemplate(request: object): string | undefined {
 export function installNodeServerHooks(server: Server, recorder: HttpRecorder): () => void {
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     try {
-      recorder.start(req, req.url);
-      if ((req as ExpressRequest)[HTTP_REQUEST_STATE] !== undefined) res.on('close', onClose);
+      if (recorder.start(req, req.url)) res.on('close', onClose);
     } catch (error) {
       recorder.reportFailure(error);
     }

@@ -58,7 +58,7 @@ for (const adapter of ADAPTERS) {
       assert.match(body, /^nodejs_eventloop_lag_seconds /m);
       const lint = await promlint(body, t);
       assert.equal(lint.code, 0, lint.output);
-      assert.match(lint.output, /promlint: OK/);
+      if (lint.ran) assert.match(lint.output, /promlint: OK/);
     });
 
     it('serves the same exposition through response compression', async (t) => {

@@ -9,6 +9,8 @@ export const PROMLINT = resolve(ROOT, 'scripts/promlint.sh');
 export interface LintResult {
   readonly code: number;
   readonly output: string;
+  /** `false` when the lint did not run (no promtool outside CI: the test was marked skipped). */
+  readonly ran: boolean;
 }
 
 /** What `promlint` needs of the running test: node:test's `TestContext` (or any runner's equivalent). */
@@ -28,7 +30,7 @@ export async function promlint(exposition: string, test: SkippableTest): Promise
     if (process.env.CI === 'true') throw new Error(`CI: ${missing}`);
     warnOnce(`exposition lint not run: ${missing}`);
     test.skip(`exposition lint not run: ${missing}`);
-    return { code: 0, output: `promlint: not run (${missing})` };
+    return { code: 0, output: `promlint: not run (${missing})`, ran: false };
   }
   return run([PROMLINT, '-'], exposition);
 }
@@ -40,7 +42,7 @@ function run(args: string[], input: string): Promise<LintResult> {
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ code: code ?? -1, output }));
+    child.on('close', (code) => resolvePromise({ code: code ?? -1, output, ran: true }));
     child.stdin.end(input);
   });
 }

@@ -1,0 +1,22 @@
+import { processShared } from '../shared/process-shared.js';
+import type { HttpRequestState } from './http-request-state.js';
+
+/**
+ * The in-flight measurement of each request, keyed by the adapter's request object (Express `req`,
+ * Fastify `request`). A WeakMap instead of a property on the request: Express adds a dozen
+ * properties to `req` after the server's `request` event, and one more property of ours before them
+ * pushed `req` over V8's limit for fast properties, turning it into a dictionary and making every
+ * later property access of Express and Nest slower (24k instructions per request, measured with
+ * `npm run bench -- --instructions`). One map per process, shared by the ESM and CommonJS builds.
+ */
+const states = processShared('http-request-states:v1', () => new WeakMap<object, HttpRequestState>());
+
+/** The measurement of `request`, if an instrumented app is measuring it. @internal */
+export function requestStateOf(request: unknown): HttpRequestState | undefined {
+  return typeof request === 'object' && request !== null ? states.get(request) : undefined;
+}
+
+/** Marks `request` as measured by `state`. @internal */
+export function setRequestState(request: object, state: HttpRequestState): void {
+  states.set(request, state);
+}
