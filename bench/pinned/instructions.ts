@@ -169,7 +169,9 @@ async function measureServer(adapter: AdapterName, variant: string, processIndex
     // Counting starts off (the warm-up runs at valgrind's uninstrumented speed); V8's compiler and
     // collector threads are folded into the main thread so their work lands in the same count.
     wrapper: ['valgrind', '--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${join(outDir, 'cg.%p')}`],
-    nodeOptions: ['--single-threaded', '--min-semi-space-size=64', '--max-semi-space-size=64'],
+    // Fixed hash and random seeds: the same hash-table layouts in every process, so two processes of
+    // the same variant count the same.
+    nodeOptions: ['--single-threaded', '--min-semi-space-size=64', '--max-semi-space-size=64', '--hash-seed=1', '--random-seed=1'],
     startTimeoutMs: 240_000,
   });
   try {
