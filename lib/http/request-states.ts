@@ -3,11 +3,12 @@ import type { HttpRequestState } from './http-request-state.js';
 
 /**
  * The in-flight measurement of each request, keyed by the adapter's request object (Express `req`,
- * Fastify `request`). A WeakMap instead of a property on the request: Express adds a dozen
- * properties to `req` after the server's `request` event, and one more property of ours before them
- * pushed `req` over V8's limit for fast properties, turning it into a dictionary and making every
- * later property access of Express and Nest slower (24k instructions per request, measured with
- * `npm run bench -- --instructions`). One map per process, shared by the ESM and CommonJS builds.
+ * Fastify `request`). A WeakMap instead of a property on the request: the request's shape stays the
+ * adapter's own (Express adds a dozen properties to `req` after the server's `request` event; one of
+ * ours before them changes the hidden-class chain every later access goes through), and nothing of
+ * ours shows on the objects an app sees. Measured with `npm run bench -- --instructions`, the change
+ * was within the benchmark's noise on both adapters. One map per process, shared by the ESM and
+ * CommonJS builds.
  */
 const states = processShared('http-request-states:v1', () => new WeakMap<object, HttpRequestState>());
 
