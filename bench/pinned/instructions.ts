@@ -263,25 +263,18 @@ const k = (n: number) => (n / 1000).toLocaleString('en-US', { minimumFractionDig
 const signedK = (n: number) => `${n >= 0 ? '+' : '−'}${k(Math.abs(n))}`;
 const spreadK = (s: Spread) => `${signedK(s.median)} (${signedK(s.p25)} … ${signedK(s.p75)})`;
 
-/** The decomposition steps: each variant against the one before it. */
+/** The decomposition steps: each variant against the one before it (the last one on Fastify only). */
+const COMMON_STEPS: readonly [string, string, string][] = [
+  ['module without HTTP (registry, `/metrics` route)', 'np-nohttp', 'bare'],
+  ['adapter hooks + per-request state', 'np-hooks', 'np-nohttp'],
+  ['handler wrapper', 'np-wrapper', 'np-hooks'],
+  ['recorder (labels, observation)', 'np-recorder', 'np-wrapper'],
+  ['store', 'np-nodm', 'np-recorder'],
+  ['default metrics (event-loop monitor, GC observer)', 'np', 'np-nodm'],
+];
 const STEPS: Record<AdapterName, readonly [string, string, string][]> = {
-  fastify: [
-    ['module without HTTP (registry, `/metrics` route)', 'np-nohttp', 'bare'],
-    ['adapter hooks + per-request state', 'np-hooks', 'np-nohttp'],
-    ['handler wrapper', 'np-wrapper', 'np-hooks'],
-    ['recorder (labels, observation)', 'np-recorder', 'np-wrapper'],
-    ['store', 'np-nodm', 'np-recorder'],
-    ['default metrics (event-loop monitor, GC observer)', 'np', 'np-nodm'],
-    ['Fastify `onRequestAbort` hook (on the floor)', 'floor-abort', 'floor'],
-  ],
-  express: [
-    ['module without HTTP (registry, `/metrics` route)', 'np-nohttp', 'bare'],
-    ['adapter hooks + per-request state', 'np-hooks', 'np-nohttp'],
-    ['handler wrapper', 'np-wrapper', 'np-hooks'],
-    ['recorder (labels, observation)', 'np-recorder', 'np-wrapper'],
-    ['store', 'np-nodm', 'np-recorder'],
-    ['default metrics (event-loop monitor, GC observer)', 'np', 'np-nodm'],
-  ],
+  fastify: [...COMMON_STEPS, ['Fastify `onRequestAbort` hook (on the floor)', 'floor-abort', 'floor']],
+  express: COMMON_STEPS,
 };
 
 export function instructionMarkdown(run: InstructionRun, command: string): string {
