@@ -9,26 +9,18 @@
 // a bare Express request) does.
 // Options: --fastify-limit=µs, --express-limit=µs, and any option of bench/pinned/run.ts.
 import { fileURLToPath } from 'node:url';
-import { stopAllServers } from '../support/server-process.js';
 import { fixed, signed } from '../support/stats.js';
+import { limitOption, runGuard, withoutLimits } from './guard-support.js';
 import { floorVerdict } from './pinned-report.js';
 import { pinnedMain } from './run.js';
 
 /** Added server CPU µs per request (median over rounds) above which the guard fails. */
 export const GUARD_LIMITS: Readonly<Record<'fastify' | 'express', number>> = { fastify: 25, express: 150 };
 
-function limitOption(argv: readonly string[], adapter: 'fastify' | 'express'): number {
-  const value = argv.find((arg) => arg.startsWith(`--${adapter}-limit=`))?.split('=')[1];
-  if (value === undefined) return GUARD_LIMITS[adapter];
-  const limit = Number(value);
-  if (!(limit > 0)) throw new Error(`--${adapter}-limit: "${value}" is not a positive number of microseconds`);
-  return limit;
-}
-
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
-  const limits = { fastify: limitOption(argv, 'fastify'), express: limitOption(argv, 'express') };
-  const passOn = argv.filter((arg) => !/^--(fastify|express)-limit=/.test(arg));
+  const limits = { fastify: limitOption(argv, 'fastify', GUARD_LIMITS, 'microseconds'), express: limitOption(argv, 'express', GUARD_LIMITS, 'microseconds') };
+  const passOn = withoutLimits(argv);
   const run = await pinnedMain([
     '--quick',
     `--out=${fileURLToPath(new URL('../RESULTS.guard.md', import.meta.url))}`,
@@ -48,13 +40,4 @@ async function main(): Promise<number> {
   return failed === 0 ? 0 : 1;
 }
 
-main()
-  .then(async (code) => {
-    await stopAllServers();
-    process.exitCode = code;
-  })
-  .catch(async (error: unknown) => {
-    process.stderr.write(`pinned guard could not run: ${(error as Error).stack ?? String(error)}\n`);
-    await stopAllServers();
-    process.exitCode = 1;
-  });
+runGuard('pinned guard', main);

@@ -11,24 +11,16 @@
 // Options: --fastify-limit=k, --express-limit=k (thousands of instructions), and any option of
 // bench/pinned/instructions.ts.
 import { fileURLToPath } from 'node:url';
-import { stopAllServers } from '../support/server-process.js';
-import { addedInstructions, batchesOf, CONTROL, instructionsMain } from './instructions.js';
+import { limitOption, runGuard, withoutLimits } from './guard-support.js';
+import { addedInstructions, cheapestAdded, CONTROL, instructionsMain } from './instructions.js';
 
 /** Added thousands of instructions per request (cheapest batch against cheapest batch) above which the guard fails. */
 export const INSTRUCTION_LIMITS: Readonly<Record<'fastify' | 'express', number>> = { fastify: 16, express: 75 };
 
-function limitOption(argv: readonly string[], adapter: 'fastify' | 'express'): number {
-  const value = argv.find((arg) => arg.startsWith(`--${adapter}-limit=`))?.split('=')[1];
-  if (value === undefined) return INSTRUCTION_LIMITS[adapter];
-  const limit = Number(value);
-  if (!(limit > 0)) throw new Error(`--${adapter}-limit: "${value}" is not a positive number of thousands of instructions`);
-  return limit;
-}
-
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
-  const limits = { fastify: limitOption(argv, 'fastify'), express: limitOption(argv, 'express') };
-  const passOn = argv.filter((arg) => !/^--(fastify|express)-limit=/.test(arg));
+  const limits = { fastify: limitOption(argv, 'fastify', INSTRUCTION_LIMITS, 'thousands of instructions'), express: limitOption(argv, 'express', INSTRUCTION_LIMITS, 'thousands of instructions') };
+  const passOn = withoutLimits(argv);
   const run = await instructionsMain([
     '--variants=np',
     '--batches=4',
@@ -41,7 +33,7 @@ async function main(): Promise<number> {
   for (const adapter of run.options.adapters) {
     const added = addedInstructions(run, adapter, 'np');
     const control = addedInstructions(run, adapter, CONTROL);
-    const k = (Math.min(...batchesOf(run, adapter, 'np')) - Math.min(...batchesOf(run, adapter, 'bare'))) / 1000;
+    const k = cheapestAdded(run, adapter, 'np') / 1000;
     const over = !(k <= limits[adapter]);
     if (over) failed++;
     process.stdout.write(
@@ -51,13 +43,4 @@ async function main(): Promise<number> {
   return failed === 0 ? 0 : 1;
 }
 
-main()
-  .then(async (code) => {
-    await stopAllServers();
-    process.exitCode = code;
-  })
-  .catch(async (error: unknown) => {
-    process.stderr.write(`instruction guard could not run: ${(error as Error).stack ?? String(error)}\n`);
-    await stopAllServers();
-    process.exitCode = 1;
-  });
+runGuard('instruction guard', main);

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { table } from '../support/markdown.js';
 import type { Spread } from '../support/quartiles.js';
-import { addedInstructions, batchesOf, CONTROL, level, type InstructionRun } from './instructions.js';
+import { addedInstructions, cheapestAdded, CONTROL, level, type InstructionRun } from './instructions.js';
 
 const k = (n: number) => `${n >= 0 ? '+' : '−'}${(Math.abs(n) / 1000).toFixed(1)}`;
 const spreadK = (s: Spread) => `${k(s.median)} (${k(s.p25)} … ${k(s.p75)})`;
@@ -19,8 +19,7 @@ export function instructionSummary(runs: readonly InstructionRun[]): string {
       const abort = has('floor-abort') ? addedInstructions(run, adapter, 'floor-abort') : undefined;
       const control = has(CONTROL) ? addedInstructions(run, adapter, CONTROL) : undefined;
       const ratio = floor === undefined ? Number.NaN : np.median / floor.median;
-      // Cheapest batch against cheapest batch: a batch holding a major collection costs far more.
-      const cheapest = Math.min(...batchesOf(run, adapter, 'np')) - Math.min(...batchesOf(run, adapter, 'bare'));
+      const cheapest = cheapestAdded(run, adapter, 'np');
       rows.push([
         `${run.startedAt.slice(11, 16)} UTC, load ${run.loadBefore.toFixed(1)} → ${run.loadAfter.toFixed(1)}`,
         adapter,

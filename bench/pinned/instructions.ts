@@ -259,6 +259,14 @@ export function addedInstructions(run: InstructionRun, adapter: string, variant:
   return spread(a.slice(0, Math.min(a.length, b.length)).map((value, i) => value - (b[i] as number)));
 }
 
+/**
+ * Added instructions per request of `variant` over `base`, cheapest batch against cheapest batch: a
+ * batch that holds a major collection costs up to 200k more per request, a regression raises all.
+ */
+export function cheapestAdded(run: InstructionRun, adapter: string, variant: string, base = 'bare'): number {
+  return Math.min(...batchesOf(run, adapter, variant)) - Math.min(...batchesOf(run, adapter, base));
+}
+
 const k = (n: number) => (n / 1000).toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 const signedK = (n: number) => `${n >= 0 ? '+' : '−'}${k(Math.abs(n))}`;
 const spreadK = (s: Spread) => `${signedK(s.median)} (${signedK(s.p25)} … ${signedK(s.p75)})`;
