@@ -160,6 +160,10 @@ async function counted(server: ServerProcess, outDir: string, job: () => Promise
   return { instructions: split.total - compiled, compiled, wallMs };
 }
 
+function extraNodeOptions(): string[] {
+  return (process.env.NP_CALLGRIND_NODE_OPTIONS ?? '').split(' ').filter((flag) => flag !== '');
+}
+
 async function measureServer(adapter: AdapterName, variant: string, processIndex: number, options: InstructionOptions, outDir: string, log: (line: string) => void): Promise<InstructionSample> {
   const label = `${adapter}/${variant}#${processIndex + 1}`;
   const server = await startServer({
@@ -171,7 +175,8 @@ async function measureServer(adapter: AdapterName, variant: string, processIndex
     wrapper: ['valgrind', '--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${join(outDir, 'cg.%p')}`],
     // Fixed hash and random seeds: the same hash-table layouts in every process, so two processes of
     // the same variant count the same.
-    nodeOptions: ['--single-threaded', '--min-semi-space-size=64', '--max-semi-space-size=64', '--hash-seed=1', '--random-seed=1'],
+    // NP_CALLGRIND_NODE_OPTIONS adds flags, e.g. `--perf-basic-prof` to name JIT code in kept dumps.
+    nodeOptions: ['--single-threaded', '--min-semi-space-size=64', '--max-semi-space-size=64', '--hash-seed=1', '--random-seed=1', ...extraNodeOptions()],
     startTimeoutMs: 240_000,
   });
   try {
