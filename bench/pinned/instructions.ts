@@ -18,8 +18,10 @@
 // Options: --adapters=fastify,express --variants=a,b (default: all) --batches=8 --discard=3
 // --requests=F (scale) --processes=N (default 1; a second bare server is always the A/A control)
 // --parallel=N (servers measured at once; default 2) --out=<md> --json=<file>.
+// Environment: NP_KEEP_CALLGRIND=1 keeps the dumps (and writes variants.json beside them, which
+// attribute.js reads); NP_CALLGRIND_NODE_OPTIONS adds node flags to the measured servers.
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, get } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -28,7 +30,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { table } from '../support/markdown.js';
 import { spread, type Spread } from '../support/quartiles.js';
-import { splitDump } from './callgrind-dump.js';
+import { KEPT_INDEX, splitDump, type KeptRun, type KeptServer } from './callgrind-dump.js';
 import { startServer, stopAllServers, type ServerProcess } from '../support/server-process.js';
 import { ITEM_BODY, ITEM_PATH, type AdapterName } from '../server/variants.js';
 import { VARIANT_TEXT } from './pinned-report.js';
@@ -138,11 +140,14 @@ async function control(pid: number, ...command: string[]): Promise<void> {
   await run('callgrind_control', [...command, String(pid)]);
 }
 
+/** NP_KEEP_CALLGRIND set: the dumps stay (in a np-callgrind-* directory under the temporary directory). */
+const keepDumps = () => process.env.NP_KEEP_CALLGRIND !== undefined;
+
 /**
  * Zeroes the counters, runs `job`, dumps, and returns the instructions counted without V8's compilers
  * (`compiled`: warm-up work that comes and goes in bursts) and the wall time.
  */
-async function counted(server: ServerProcess, outDir: string, job: () => Promise<void>): Promise<{ instructions: number; compiled: number; wallMs: number }> {
+async function counted(server: ServerProcess, outDir: string, job: () => Promise<void>): Promise<{ instructions: number; compiled: number; wallMs: number; dump: string }> {
   const before = new Set(readdirSync(outDir));
   await control(server.pid, '--zero');
   const start = performance.now();
@@ -152,19 +157,19 @@ async function counted(server: ServerProcess, outDir: string, job: () => Promise
   const dumps = readdirSync(outDir).filter((name) => !before.has(name) && name.startsWith(`cg.${server.pid}.`));
   if (dumps.length !== 1) throw new Error(`${server.label}: expected one new callgrind dump, found ${dumps.length}`);
   const text = readFileSync(join(outDir, dumps[0] as string), 'utf8');
-  if (process.env.NP_KEEP_CALLGRIND === undefined) rmSync(join(outDir, dumps[0] as string));
+  if (!keepDumps()) rmSync(join(outDir, dumps[0] as string));
   const split = splitDump(text);
   // Inclusive costs along recursive call cycles can exceed the total (callgrind's known limit):
   // the compilers' share is capped at the total, never making the rest negative.
   const compiled = Math.min(split.compile, split.total);
-  return { instructions: split.total - compiled, compiled, wallMs };
+  return { instructions: split.total - compiled, compiled, wallMs, dump: dumps[0] as string };
 }
 
 function extraNodeOptions(): string[] {
   return (process.env.NP_CALLGRIND_NODE_OPTIONS ?? '').split(' ').filter((flag) => flag !== '');
 }
 
-async function measureServer(adapter: AdapterName, variant: string, processIndex: number, options: InstructionOptions, outDir: string, log: (line: string) => void): Promise<InstructionSample> {
+async function measureServer(adapter: AdapterName, variant: string, processIndex: number, options: InstructionOptions, outDir: string, log: (line: string) => void, kept: KeptServer[]): Promise<InstructionSample> {
   const label = `${adapter}/${variant}#${processIndex + 1}`;
   const server = await startServer({
     variant: variant === CONTROL ? 'bare' : variant,
@@ -193,6 +198,7 @@ async function measureServer(adapter: AdapterName, variant: string, processIndex
     const rawPerRequest: number[] = [];
     const compiledPerRequest: number[] = [];
     let wallMs = 0;
+    const dumps: string[] = [];
     for (let batch = 0; batch < options.batches; batch++) {
       const result = await counted(server, outDir, async () => {
         await sequential(server.url, requests);
@@ -202,12 +208,18 @@ async function measureServer(adapter: AdapterName, variant: string, processIndex
       compiledPerRequest.push(result.compiled / requests);
       perRequest.push((result.instructions - idlePerMs * result.wallMs) / requests);
       wallMs += result.wallMs;
+      dumps.push(result.dump);
     }
     await control(server.pid, '--instr=off');
+    kept.push({ pid: server.pid, adapter, variant, process: processIndex, label, requestsPerBatch: requests, dumps });
     log(`${label}: ${Math.round(median(perRequest)).toLocaleString('en-US')} instructions/request`);
     return { variant, process: processIndex, perRequest, rawPerRequest, compiledPerRequest, idlePerMs, wallMsPerRequest: wallMs / (requests * options.batches) };
   } finally {
     await server.stop();
+    // V8 writes the map (with --perf-basic-prof) to /tmp whatever TMPDIR says; a copy beside the
+    // dumps keeps it from being overwritten by a later process that gets the same pid.
+    const perfMap = `/tmp/perf-${server.pid}.map`;
+    if (keepDumps() && existsSync(perfMap)) copyFileSync(perfMap, join(outDir, `perf-${server.pid}.map`));
   }
 }
 
@@ -227,19 +239,26 @@ export async function runInstructions(options: InstructionOptions, log: (line: s
     for (const adapter of options.adapters) for (const variant of options.variants[adapter]) jobs.push({ adapter, variant, process: p });
   }
   const samples: Record<string, InstructionSample[]> = {};
+  const kept: KeptServer[] = [];
   try {
     let next = 0;
     const worker = async () => {
       while (next < jobs.length) {
         const job = jobs[next++]!;
-        const sample = await measureServer(job.adapter, job.variant, job.process, options, outDir, log);
+        const sample = await measureServer(job.adapter, job.variant, job.process, options, outDir, log, kept);
         (samples[job.adapter] ??= []).push(sample);
       }
     };
     await Promise.all(Array.from({ length: options.parallel }, worker));
   } finally {
-    if (process.env.NP_KEEP_CALLGRIND === undefined) rmSync(outDir, { recursive: true, force: true });
-    else log(`callgrind dumps kept in ${outDir}`);
+    if (!keepDumps()) rmSync(outDir, { recursive: true, force: true });
+    else {
+      // The servers that finished, each with its counted batches' dumps (not the idle stretch's, nor
+      // the one callgrind writes at exit): what attribute.js needs to compare two variants.
+      const index: KeptRun = { nodeOptions: extraNodeOptions(), servers: kept };
+      writeFileSync(join(outDir, KEPT_INDEX), `${JSON.stringify(index, null, 1)}\n`);
+      log(`callgrind dumps kept in ${outDir} (${KEPT_INDEX} lists them)`);
+    }
   }
   return { options, startedAt: new Date(started).toISOString(), seconds: (Date.now() - started) / 1000, loadBefore, loadAfter: loadavg()[0] as number, valgrind: valgrind.trim(), samples };
 }
