@@ -255,7 +255,8 @@ export function attribute(options: AttributeOptions, warn: (line: string) => voi
   const describe = (name: string, p: Profile) => `${name}: ${p.servers} process(es), ${p.batches} batches, ${p.requests.toLocaleString('en-US')} requests`;
   lines.push(
     `**${adapter}: ${options.variant} against ${options.base}**, instructions per request (${describe(options.base, base)}; ${describe(options.variant, variant)}). ` +
-      'Self cost: instructions executed in the function itself. The idle rate (timers) is not subtracted, the compilers are (last line).',
+      'Means over the batches (the benchmark takes medians: a batch holding a major collection weighs in here), the idle rate (timers) not subtracted, the compilers subtracted on the last line only. ' +
+      'Self cost: instructions executed in the function itself.',
     '',
     table(
       ['', options.base, options.variant, 'difference'],

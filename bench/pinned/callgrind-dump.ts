@@ -82,13 +82,18 @@ export function parseDump(text: string): DumpProfile {
 }
 
 export function splitDump(text: string): DumpSplit {
-  const { total, calls } = parseDump(text);
+  const dump = parseDump(text);
+  return { total: dump.total, compile: compileOf(dump) };
+}
+
+/** The inclusive cost of the calls that enter V8's compilers from outside them. */
+export function compileOf({ calls }: DumpProfile): number {
   let compile = 0;
   for (const [caller, callees] of calls) {
     if (isCompiler(caller)) continue;
     for (const [callee, cost] of callees) if (isCompiler(callee)) compile += cost;
   }
-  return { total, compile };
+  return compile;
 }
 
 /** The index instructions.js writes beside kept dumps (NP_KEEP_CALLGRIND). */

@@ -127,5 +127,7 @@ describe('attribute.js on a kept directory', () => {
     assert.throws(() => attribute({ ...options, variant: 'np-hooks' }, () => {}), /no fastify server of variant "np-hooks".*variants: base, np/);
     rmSync(join(dir, 'perf-4194402.map'));
     assert.throws(() => attribute(options, () => {}), /no perf map for fastify\/np#1 \(pid 4194402\)/);
+    writeFileSync(join(dir, 'cg.4194402.2'), DUMP.replace('--perf-basic-prof ', ''));
+    assert.throws(() => attribute(options, () => {}), /fastify\/np#1 \(pid 4194402\) ran without --perf-basic-prof/);
   });
 });
