@@ -1,5 +1,5 @@
 import { RequestEnd, type HttpRecorder } from './http-recorder.js';
-import { requestStateOf } from './request-states.js';
+import { declareRequestState, requestStateOf, type RequestDecorating } from './request-states.js';
 
 type Done = () => void;
 
@@ -20,7 +20,7 @@ export interface FastifyReplyLike {
   getHeader(name: string): unknown;
 }
 /** @internal */
-export interface FastifyInstanceLike {
+export interface FastifyInstanceLike extends RequestDecorating {
   addHook(name: 'onRequest' | 'onResponse', hook: (request: FastifyRequestLike, reply: FastifyReplyLike, done: Done) => void): unknown;
   addHook(name: 'onRequestAbort', hook: (request: FastifyRequestLike, done: Done) => void): unknown;
 }
@@ -33,17 +33,50 @@ function isTls(request: FastifyRequestLike): boolean {
 const scratch = new RequestEnd();
 
 /**
- * Whether an instance's own clock is used for the request latency. Fastify reads the time when a
- * request enters its routing and when the response finishes, for every request of an instance
- * with an `onResponse` hook (this package adds one), and reports the difference as
- * `reply.elapsedTime`: reading it spares a clock read of our own per request. It is trusted once a
- * request ended with a usable value, and dropped as soon as one did not.
+ * What an instance's replies were found to offer, decided per Fastify instance:
+ * - `clock`: whether Fastify's own clock gives the request latency. Fastify reads the time when a
+ *   request enters its routing and when the response finishes, for every request of an instance
+ *   with an `onResponse` hook (this package adds one), and reports the difference as
+ *   `reply.elapsedTime`: reading it spares a clock read of our own per request. It is trusted once
+ *   a request ended with a usable value, and dropped as soon as one did not.
+ * - `headers`: the key of the reply's own header object. `reply.getHeader(name)` lower-cases its
+ *   argument on every call (through ICU: about 200 instructions each, two calls per request);
+ *   Fastify keeps the headers a route set in an object of the reply under a private symbol
+ *   (described `fastify.reply.headers`), keyed by lower-case name, and `getHeader()` reads that
+ *   object first and the raw response second. The package reads the object itself, with the same
+ *   fallback, once the first reply showed the object answering as `getHeader()` does; `null`
+ *   (never found, or it disagreed) means `getHeader()` for every request.
  */
-interface ClockChoice {
-  fastify: boolean;
+interface InstanceReading {
+  clock: boolean;
+  headers: symbol | null | undefined;
 }
 
-function end(request: FastifyRequestLike, reply: FastifyReplyLike | undefined, clock: ClockChoice): void {
+const REPLY_HEADERS = 'fastify.reply.headers';
+
+/** The key of `reply`'s header object if it answers as `getHeader()` does for the headers read here, else `null`. */
+function findReplyHeaders(reply: FastifyReplyLike): symbol | null {
+  const key = Object.getOwnPropertySymbols(reply).find((symbol) => symbol.description === REPLY_HEADERS);
+  if (key === undefined) return null;
+  const headers = (reply as unknown as Record<symbol, unknown>)[key];
+  if (typeof headers !== 'object' || headers === null) return null;
+  for (const name of ['content-length', 'content-type']) {
+    const own = (headers as Record<string, unknown>)[name];
+    if (own !== undefined && own !== reply.getHeader(name)) return null;
+  }
+  return key;
+}
+
+/** `reply.getHeader(name)` for a lower-case `name`, without its lower-casing once the header object is known. */
+function responseHeader(reply: FastifyReplyLike, name: string, key: symbol | null): unknown {
+  if (key !== null) {
+    const value = (reply as unknown as Record<symbol, Record<string, unknown>>)[key]![name];
+    if (value !== undefined) return value;
+  }
+  return reply.getHeader(name);
+}
+
+function end(request: FastifyRequestLike, reply: FastifyReplyLike | undefined, reading: InstanceReading): void {
   const state = requestStateOf(request);
   if (state === undefined) return;
   const e = scratch;
@@ -60,11 +93,12 @@ function end(request: FastifyRequestLike, reply: FastifyReplyLike | undefined, c
   } else {
     e.finished = true;
     e.statusCode = reply.statusCode;
-    e.responseContentLength = reply.getHeader('content-length');
-    e.responseContentType = reply.getHeader('content-type');
+    const key = reading.headers === undefined ? (reading.headers = findReplyHeaders(reply)) : reading.headers;
+    e.responseContentLength = responseHeader(reply, 'content-length', key);
+    e.responseContentType = responseHeader(reply, 'content-type', key);
     const elapsed = reply.elapsedTime;
-    clock.fastify = typeof elapsed === 'number' && elapsed > 0;
-    if (clock.fastify) e.elapsedMs = elapsed as number;
+    reading.clock = typeof elapsed === 'number' && elapsed > 0;
+    if (reading.clock) e.elapsedMs = elapsed as number;
   }
   try {
     state.recorder.end(state, e);
@@ -86,11 +120,12 @@ export function fastifyRouteTemplate(request: object): string | undefined {
  * @internal
  */
 export function installFastifyHooks(fastify: FastifyInstanceLike, recorder: HttpRecorder): void {
-  const clock: ClockChoice = { fastify: false };
+  const reading: InstanceReading = { clock: false, headers: undefined };
+  declareRequestState(fastify);
   // A hook that threw would make Fastify answer 500: every hook catches, reports, and goes on.
   fastify.addHook('onRequest', (request, _reply, done) => {
     try {
-      recorder.start(request, request.url, !clock.fastify);
+      recorder.start(request, request.url, !reading.clock);
     } catch (error) {
       recorder.reportFailure(error);
     }
@@ -98,7 +133,7 @@ export function installFastifyHooks(fastify: FastifyInstanceLike, recorder: Http
   });
   fastify.addHook('onResponse', (request, reply, done) => {
     try {
-      end(request, reply, clock);
+      end(request, reply, reading);
     } catch (error) {
       recorder.reportFailure(error);
     }
@@ -106,7 +141,7 @@ export function installFastifyHooks(fastify: FastifyInstanceLike, recorder: Http
   });
   fastify.addHook('onRequestAbort', (request, done) => {
     try {
-      end(request, undefined, clock);
+      end(request, undefined, reading);
     } catch (error) {
       recorder.reportFailure(error);
     }

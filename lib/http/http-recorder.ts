@@ -69,12 +69,13 @@ export class HttpRecorder {
   /**
    * Marks `request` as measured, unless the recorder is off or its URL is excluded.
    * @param readClock `false` when the adapter measures the request's latency itself (`RequestEnd.elapsedMs`)
-   * @returns whether the request is measured
+   * @returns the request's measurement, `undefined` when it is not measured
    */
-  start(request: object, url: string | undefined, readClock = true): boolean {
-    if (!this.enabled || (this.excluded !== undefined && this.excluded(url ?? '/'))) return false;
-    setRequestState(request, new HttpRequestState(readClock ? performance.now() : Number.NaN, this));
-    return true;
+  start(request: object, url: string | undefined, readClock = true): HttpRequestState | undefined {
+    if (!this.enabled || (this.excluded !== undefined && this.excluded(url ?? '/'))) return undefined;
+    const state = new HttpRequestState(readClock ? performance.now() : Number.NaN, this);
+    setRequestState(request, state);
+    return state;
   }
 
   /**
