@@ -55,6 +55,7 @@ interface Internals {
   aggregateSnapshots: (inputs: Input[], contentType?: string) => Promise<Registry>;
   snapshotRegistry: (registry: Registry) => Promise<Snapshot>;
   parseSnapshotV2: (text: string) => Promise<{ ok: boolean; snapshot?: Snapshot }>;
+  checkSnapshotV2: (text: string) => Promise<{ ok: boolean; snapshot?: Snapshot }>;
   snapshotV2Records: (snapshot: Snapshot) => Promise<string[]>;
   joinRecords: (records: string[]) => string;
   directorySource: (dir: string, contentType: string | undefined, namespace: string, logger: { warn(message: string): void }) => () => Promise<{ chunks: AsyncIterable<string> }>;
@@ -153,7 +154,7 @@ async function main(): Promise<void> {
     ...(await dist<Pick<Internals, 'MultiprocessDirectory'>>('multiprocess/multiprocess-directory.js')),
     ...(await dist<Pick<Internals, 'aggregateSnapshots'>>('multiprocess/aggregate-snapshots.js')),
     ...(await dist<Pick<Internals, 'snapshotRegistry'>>('multiprocess/snapshot-registry.js')),
-    ...(await dist<Pick<Internals, 'parseSnapshotV2' | 'snapshotV2Records' | 'joinRecords'>>('multiprocess/snapshot-v2.js')),
+    ...(await dist<Pick<Internals, 'parseSnapshotV2' | 'checkSnapshotV2' | 'snapshotV2Records' | 'joinRecords'>>('multiprocess/snapshot-v2.js')),
     ...(await dist<Pick<Internals, 'directorySource'>>('multiprocess/directory-source.js')),
   };
   const logger = { warn: (message: string) => process.stderr.write(`${message}\n`) };
@@ -246,8 +247,10 @@ async function main(): Promise<void> {
         `cluster primary now: parse ${processes} answers (format-2 text, no IPC) + aggregate + render`,
         await timed(async () => {
           const inputs: Input[] = [];
+          // As collectClusterMetrics does: each answer checked (its outline kept, not its series),
+          // then parsed again as the merge folds it.
           for (const text of texts) {
-            const checked = await internals.parseSnapshotV2(text);
+            const checked = await internals.checkSnapshotV2(text);
             if (checked.ok) inputs.push({ snapshot: checked.snapshot as Snapshot, gone: false });
           }
           return renderRegistry(await internals.aggregateSnapshots(inputs));

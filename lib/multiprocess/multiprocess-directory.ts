@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { AggregationInput } from './aggregate-snapshots.js';
 import { ensureDirectory, ensureDirectorySync } from './ensure-directory.js';
 import type { ProcessSnapshot, SnapshotInput } from './process-snapshot.interface.js';
-import { readSnapshotFile, type FileCheck } from './read-snapshot-file.js';
+import { readSnapshotFile, type Exclusive, type FileCheck } from './read-snapshot-file.js';
 import { SkippedFileWarner, type WarnLogger } from './skipped-file-warner.js';
 import { joinRecords, snapshotV2Records, snapshotV2TextSync } from './snapshot-v2.js';
 import { metricTypes } from './snapshot-input.js';
@@ -59,6 +59,13 @@ export class MultiprocessDirectory {
    * that is slow to read never holds more than one libuv thread.
    */
   private readonly inFlight = new Map<string, Promise<FileCheck>>();
+  /** The check under way (files are read in parallel, checked one at a time: see `Exclusive`). */
+  private checking: Promise<unknown> = Promise.resolve();
+  private readonly exclusive: Exclusive = <T>(job: () => Promise<T>): Promise<T> => {
+    const run = this.checking.then(job, job);
+    this.checking = run.catch(() => undefined);
+    return run;
+  };
 
   constructor(
     readonly dir: string,
@@ -143,7 +150,7 @@ export class MultiprocessDirectory {
         const name = files[index] as string;
         let reading = this.inFlight.get(name);
         if (reading === undefined) {
-          reading = readSnapshotFile(join(this.dir, name), this.limits.maxFileBytes).finally(() => this.inFlight.delete(name));
+          reading = readSnapshotFile(join(this.dir, name), this.limits.maxFileBytes, this.exclusive).finally(() => this.inFlight.delete(name));
           this.inFlight.set(name, reading);
         }
         const result = await withDeadline(reading, deadline);
