@@ -57,7 +57,8 @@ type InputMetric = MetricJson & { readonly histogram?: CompactHistogram };
  * occurrences were folded, and the folded numbers, `width` per series, in one growing
  * `Float64Array` (its memory is outside the JS heap). The series outlive the merge: as one number
  * per series in a Map and one buffer, instead of an object and an array each, the scavenges that
- * move them to the old space have a third as much to copy.
+ * move them to the old space copy less (`--trace-gc`, 4 × 12,500 series: about 3.5 MB survive a
+ * merge instead of about 6 MB).
  */
 class CompactSeries {
   readonly index = new Map<string, number>();
