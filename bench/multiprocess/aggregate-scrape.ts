@@ -55,6 +55,8 @@ interface Internals {
   aggregateSnapshots: (inputs: Input[], contentType?: string) => Promise<Registry>;
   snapshotRegistry: (registry: Registry) => Promise<Snapshot>;
   parseSnapshotV2: (text: string) => Promise<{ ok: boolean; snapshot?: Snapshot }>;
+  /** Absent before the merge as parsed (the row then parses as the primary did). */
+  checkSnapshotV2?: (text: string) => Promise<{ ok: boolean; snapshot?: Snapshot }>;
   snapshotV2Records: (snapshot: Snapshot) => Promise<string[]>;
   joinRecords: (records: string[]) => string;
   directorySource: (dir: string, contentType: string | undefined, namespace: string, logger: { warn(message: string): void }) => () => Promise<{ chunks: AsyncIterable<string> }>;
@@ -118,26 +120,46 @@ async function dist<T>(path: string): Promise<T> {
 /**
  * Runs `job` while a 1 ms interval timer measures the longest gap between its ticks (`blockMs`),
  * and the longest before the job's last stretch (`innerMs`: for a scrape, everything but the final
- * assembly of the exposition string, which runs after the last yield).
+ * assembly of the exposition string, which runs after the last yield). `cpuMs` is the CPU time the
+ * process used during the longest gap (`process.cpuUsage()`, every thread, the GC's helpers
+ * included): close to `blockMs` when the process was working all along, well below it when the
+ * operating system gave its core to other processes for part of the gap.
  */
-async function timed<T>(job: () => Promise<T> | T): Promise<{ value: T; ms: number; blockMs: number; innerMs: number }> {
+async function timed<T>(job: () => Promise<T> | T): Promise<{ value: T; ms: number; blockMs: number; innerMs: number; cpuMs: number }> {
+  const cpuNow = (): number => {
+    const usage = process.cpuUsage();
+    return (usage.user + usage.system) / 1000;
+  };
   let last = performance.now();
+  let lastCpu = cpuNow();
   let longest = 0;
+  let longestCpu = 0;
   const probe = setInterval(() => {
     const now = performance.now();
-    longest = Math.max(longest, now - last);
+    const cpu = cpuNow();
+    if (now - last > longest) {
+      longest = now - last;
+      longestCpu = cpu - lastCpu;
+    }
     last = now;
+    lastCpu = cpu;
   }, 1);
   await new Promise((resolve) => setTimeout(resolve, 5));
   const start = performance.now();
   last = start;
+  lastCpu = cpuNow();
   longest = 0;
+  longestCpu = 0;
   const value = await job();
-  const ms = performance.now() - start;
+  const end = performance.now();
+  const ms = end - start;
   const inner = longest;
-  longest = Math.max(longest, performance.now() - last);
+  if (end - last > longest) {
+    longest = end - last;
+    longestCpu = cpuNow() - lastCpu;
+  }
   clearInterval(probe);
-  return { value, ms, blockMs: longest, innerMs: inner };
+  return { value, ms, blockMs: longest, innerMs: inner, cpuMs: longestCpu };
 }
 
 /** The first file of `dir`, as text (outside any timing). */
@@ -153,7 +175,7 @@ async function main(): Promise<void> {
     ...(await dist<Pick<Internals, 'MultiprocessDirectory'>>('multiprocess/multiprocess-directory.js')),
     ...(await dist<Pick<Internals, 'aggregateSnapshots'>>('multiprocess/aggregate-snapshots.js')),
     ...(await dist<Pick<Internals, 'snapshotRegistry'>>('multiprocess/snapshot-registry.js')),
-    ...(await dist<Pick<Internals, 'parseSnapshotV2' | 'snapshotV2Records' | 'joinRecords'>>('multiprocess/snapshot-v2.js')),
+    ...(await dist<Pick<Internals, 'parseSnapshotV2' | 'checkSnapshotV2' | 'snapshotV2Records' | 'joinRecords'>>('multiprocess/snapshot-v2.js')),
     ...(await dist<Pick<Internals, 'directorySource'>>('multiprocess/directory-source.js')),
   };
   const logger = { warn: (message: string) => process.stderr.write(`${message}\n`) };
@@ -182,12 +204,13 @@ async function main(): Promise<void> {
     const readerV1 = new internals.MultiprocessDirectory(dirV1, logger);
     const source = internals.directorySource(dir, undefined, 'bench', logger);
     const sourceV1 = internals.directorySource(dirV1, undefined, 'bench', logger);
-    const stages: Record<string, { ms: number[]; block: number[]; inner: number[] }> = {};
-    const note = (name: string, r: { ms: number; blockMs: number; innerMs: number }) => {
-      const s = (stages[name] ??= { ms: [], block: [], inner: [] });
+    const stages: Record<string, { ms: number[]; block: number[]; inner: number[]; cpu: number[] }> = {};
+    const note = (name: string, r: { ms: number; blockMs: number; innerMs: number; cpuMs: number }) => {
+      const s = (stages[name] ??= { ms: [], block: [], inner: [], cpu: [] });
       s.ms.push(r.ms);
       s.block.push(r.blockMs);
       s.inner.push(r.innerMs);
+      s.cpu.push(r.cpuMs);
     };
     let bytes = 0;
     let skipped = 0;
@@ -246,8 +269,10 @@ async function main(): Promise<void> {
         `cluster primary now: parse ${processes} answers (format-2 text, no IPC) + aggregate + render`,
         await timed(async () => {
           const inputs: Input[] = [];
+          // As collectClusterMetrics does: each answer checked (its outline kept, not its series),
+          // then parsed again as the merge folds it.
           for (const text of texts) {
-            const checked = await internals.parseSnapshotV2(text);
+            const checked = await (internals.checkSnapshotV2 ?? internals.parseSnapshotV2)(text);
             if (checked.ok) inputs.push({ snapshot: checked.snapshot as Snapshot, gone: false });
           }
           return renderRegistry(await internals.aggregateSnapshots(inputs));
@@ -349,13 +374,17 @@ async function main(): Promise<void> {
     const rows = Object.entries(stages).map(([name, s]) => {
       const ms = spread(s.ms);
       const block = spread(s.block);
-      return [name, fixed(ms.median, 1), fixed(block.median, 1), fixed(Math.max(...s.block), 1), fixed(spread(s.inner).median, 1)];
+      return [name, fixed(ms.median, 1), fixed(block.median, 1), fixed(Math.max(...s.block), 1), fixed(spread(s.inner).median, 1), fixed(spread(s.cpu).median, 1)];
     });
     process.stdout.write(
       [
         `${processes} processes × ${series.toLocaleString('en-US')} histogram series (17 buckets), ${iterations} iterations, medians; format-2 files: ${skipped === 0 ? 'every file read within the scrape budget' : `**${skipped} file reads missed the scrape's read budget (the aggregate is partial; the machine was too busy)**`}, format-1 files: ${skippedV1 === 0 ? 'every file read within the budget' : `${skippedV1} file reads missed the budget`}; files: format 2 ${(v2Bytes / processes / 1e6).toFixed(2)} MB, format 1 ${(v1Bytes / processes / 1e6).toFixed(2)} MB per process; exposition ${bytes.toLocaleString('en-US')} bytes, the package's aggregate (format 2, compact merge, renderRegistry) identical to prom-client's AggregatorRegistry.aggregate + registry.metrics() of the format-1 files: ${identical ? 'yes' : 'NO'}; cluster workers missing from a collection: ${missing}; over HTTP: every body streamed (chunked) and identical to the same source rendered as one string: ${httpOk ? 'yes' : '**NO**'} (${httpBytes.toLocaleString('en-US')} bytes from the controller). Node.js ${process.version}; load average before the run: ${LOAD}, after: ${loadAverage()}; first touch of ${(bytes / 1e6).toFixed(1)} MB of fresh memory (\`Buffer.allocUnsafeSlow(n).fill(1)\`, median of 3): ${fixed(spread(touch).median, 1)} ms.`,
         '',
-        table(['stage', 'wall ms', 'longest block ms (median)', 'longest block ms (worst)', 'longest block before the last stretch ms (median)'], rows, ['l', 'r', 'r', 'r', 'r']),
+        table(
+          ['stage', 'wall ms', 'longest block ms (median)', 'longest block ms (worst)', 'longest block before the last stretch ms (median)', 'CPU of the process during the longest block ms (median)'],
+          rows,
+          ['l', 'r', 'r', 'r', 'r', 'r'],
+        ),
         '',
       ].join('\n'),
     );

@@ -1,56 +1,53 @@
-import type { MetricObjectWithValues, MetricValue, Registry } from 'prom-client';
-import { aggregateMetricsSliced } from './aggregate-metrics-sliced.js';
-import type { ProcessSnapshot, SnapshotMetric } from './process-snapshot.interface.js';
+import type { Registry } from 'prom-client';
+import { PID_LABEL, SlicedMerge, type ProcessMetric } from './aggregate-metrics-sliced.js';
+import type { SnapshotInput } from './process-snapshot.interface.js';
+import { outlineOf, replaySnapshot } from './snapshot-input.js';
 
-/** Label added to per-process gauges. */
-export const PID_LABEL = 'pid';
+export { PID_LABEL };
 
 /** A snapshot and whether its process is known to be gone (its gauges are dropped). @internal */
 export interface AggregationInput {
-  readonly snapshot: ProcessSnapshot;
+  readonly snapshot: SnapshotInput;
   readonly gone: boolean;
 }
 
 /**
  * Merges the snapshots of several processes into one registry, as prom-client's
  * `AggregatorRegistry.aggregate` would but in slices that leave the event loop free between them
- * (`aggregateMetricsSliced`): counters and histograms summed, gauges per process (`pid`
- * label) unless they chose another aggregator. The gauges of a process that is gone are dropped
- * (they describe a state that no longer exists); its counters, histograms and summaries stay.
+ * (`SlicedMerge`): counters and histograms summed, gauges per process (`pid` label) unless they
+ * chose another aggregator. The gauges of a process that is gone are dropped (they describe a
+ * state that no longer exists); its counters, histograms and summaries stay.
+ *
+ * The outlines of every snapshot are read first (they fix the order of the metrics and how each
+ * merges); then each snapshot's series are folded into the aggregate as they are read (a
+ * format-2 snapshot is parsed again, a record at a time: see `checkSnapshotV2`), so no more than
+ * one record of one process is held besides the aggregate.
  * @internal
  */
 export async function aggregateSnapshots(inputs: ReadonlyArray<AggregationInput>, contentType?: string): Promise<Registry> {
   const pidValues = pidLabelValues(inputs.map((i) => i.snapshot));
-  const arrays = inputs.map(({ snapshot, gone }, index) =>
-    snapshot.metrics.flatMap((metric): Array<MetricObjectWithValues<MetricValue<string>> & Pick<SnapshotMetric, 'histogram'>> => {
-      // prom-client's typings declare `type` as a numeric enum; at runtime it is the string.
-      if (gone && (metric.type as unknown) === 'gauge') return [];
-      return [metric.perProcess ? withPid(metric, pidValues[index]) : strip(metric)];
-    }),
-  );
-  const registry: Registry = await aggregateMetricsSliced(arrays);
+  const merge = new SlicedMerge();
+  const sinks = [];
+  for (const [index, { snapshot, gone }] of inputs.entries()) {
+    const outline = await outlineOf(snapshot);
+    sinks.push(
+      merge.addProcess(
+        outline.map((metric): ProcessMetric => {
+          if (gone && metric.type === 'gauge') return undefined;
+          return metric.perProcess === true ? { outline: metric, pid: pidValues[index] } : { outline: metric };
+        }),
+      ),
+    );
+  }
+  for (const [index, { snapshot }] of inputs.entries()) await replaySnapshot(snapshot, sinks[index] as (typeof sinks)[number]);
+  const registry: Registry = await merge.finish();
   if (contentType !== undefined) registry.setContentType(contentType as Parameters<Registry['setContentType']>[0]);
   return registry;
 }
 
-function strip(metric: SnapshotMetric): MetricObjectWithValues<MetricValue<string>> {
-  const { perProcess: _ignored, ...rest } = metric;
-  return rest as MetricObjectWithValues<MetricValue<string>>;
-}
-
-function withPid(metric: SnapshotMetric, pid: string): MetricObjectWithValues<MetricValue<string>> {
-  const base = strip(metric);
-  const histogram = metric.histogram;
-  if (histogram !== undefined) {
-    const series = histogram.series.map((s) => ({ labels: { ...s.labels, [PID_LABEL]: pid }, values: s.values }));
-    return { ...base, histogram: { bounds: histogram.bounds, series } } as MetricObjectWithValues<MetricValue<string>>;
-  }
-  return { ...base, values: base.values.map((v) => ({ ...v, labels: { ...v.labels, [PID_LABEL]: pid } })) };
-}
-
 /** `pid`, or `pid@hostname` when two processes on different hosts share a pid, made unique. */
-function pidLabelValues(snapshots: ReadonlyArray<ProcessSnapshot>): string[] {
-  const count = (key: (s: ProcessSnapshot) => string) => {
+function pidLabelValues(snapshots: ReadonlyArray<SnapshotInput>): string[] {
+  const count = (key: (s: SnapshotInput) => string) => {
     const counts = new Map<string, number>();
     for (const s of snapshots) counts.set(key(s), (counts.get(key(s)) ?? 0) + 1);
     return counts;

@@ -5,11 +5,11 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { AggregationInput } from './aggregate-snapshots.js';
 import { ensureDirectory, ensureDirectorySync } from './ensure-directory.js';
-import type { ProcessSnapshot } from './process-snapshot.interface.js';
-import { readSnapshotFile } from './read-snapshot-file.js';
+import type { ProcessSnapshot, SnapshotInput } from './process-snapshot.interface.js';
+import { readSnapshotFile, type Exclusive, type FileCheck } from './read-snapshot-file.js';
 import { SkippedFileWarner, type WarnLogger } from './skipped-file-warner.js';
 import { joinRecords, snapshotV2Records, snapshotV2TextSync } from './snapshot-v2.js';
-import type { SnapshotCheck } from './validate-snapshot.js';
+import { metricTypes } from './snapshot-input.js';
 
 const SUFFIX = '.json';
 /** Skipped files named in the log per read of the directory. */
@@ -58,7 +58,14 @@ export class MultiprocessDirectory {
    * outlived an earlier scrape's budget) waits for it instead of starting another, so a file
    * that is slow to read never holds more than one libuv thread.
    */
-  private readonly inFlight = new Map<string, Promise<SnapshotCheck>>();
+  private readonly inFlight = new Map<string, Promise<FileCheck>>();
+  /** The check under way (files are read in parallel, checked one at a time: see `Exclusive`). */
+  private checking: Promise<unknown> = Promise.resolve();
+  private readonly exclusive: Exclusive = <T>(job: () => Promise<T>): Promise<T> => {
+    const run = this.checking.then(job, job);
+    this.checking = run.catch(() => undefined);
+    return run;
+  };
 
   constructor(
     readonly dir: string,
@@ -92,24 +99,24 @@ export class MultiprocessDirectory {
    * metric types already in the aggregate (this process's own): a file that declares a metric with
    * another type than the aggregate has is skipped, as its samples could not be merged.
    */
-  async read(exclude?: string, known?: ProcessSnapshot): Promise<DirectoryReading> {
+  async read(exclude?: string, known?: SnapshotInput): Promise<DirectoryReading> {
     const deadline = Date.now() + this.limits.readBudgetMs;
     const names = await this.list(deadline);
     const files = names.filter((n) => n.endsWith(SUFFIX) && !n.startsWith('.') && n !== exclude).sort();
     const checks = await this.readAll(files, deadline);
     const types = new Map<string, string>();
-    for (const metric of known?.metrics ?? []) types.set(metric.name, metric.type as unknown as string);
+    if (known !== undefined) for (const [name, type] of metricTypes(known)) types.set(name, type);
     const inputs: AggregationInput[] = [];
     let skipped = 0;
     files.forEach((name, index) => {
-      const result = checks[index] as SnapshotCheck;
+      const result = checks[index] as FileCheck;
       const reason = result.ok ? typeConflict(result.snapshot, types) : result.reason;
       if (reason !== undefined || !result.ok) {
         // A directory flooded with bad files must not flood the log: a few by name, then a count.
         if (++skipped <= WARNINGS_PER_READ) this.warner.warn(this.dir, name, reason as string);
         return;
       }
-      for (const metric of result.snapshot.metrics) types.set(metric.name, metric.type as unknown as string);
+      for (const [metricName, type] of metricTypes(result.snapshot)) types.set(metricName, type);
       inputs.push({ snapshot: result.snapshot, gone: isGone(result.snapshot) });
     });
     if (skipped > WARNINGS_PER_READ) {
@@ -134,8 +141,8 @@ export class MultiprocessDirectory {
   }
 
   /** Reads the files a few at a time; whatever is not read by the deadline is reported as such. */
-  private async readAll(files: ReadonlyArray<string>, deadline: number): Promise<SnapshotCheck[]> {
-    const results: SnapshotCheck[] = new Array(files.length);
+  private async readAll(files: ReadonlyArray<string>, deadline: number): Promise<FileCheck[]> {
+    const results: FileCheck[] = new Array(files.length);
     let next = 0;
     const work = async (): Promise<void> => {
       while (next < files.length) {
@@ -143,7 +150,7 @@ export class MultiprocessDirectory {
         const name = files[index] as string;
         let reading = this.inFlight.get(name);
         if (reading === undefined) {
-          reading = readSnapshotFile(join(this.dir, name), this.limits.maxFileBytes).finally(() => this.inFlight.delete(name));
+          reading = readSnapshotFile(join(this.dir, name), this.limits.maxFileBytes, this.exclusive).finally(() => this.inFlight.delete(name));
           this.inFlight.set(name, reading);
         }
         const result = await withDeadline(reading, deadline);
@@ -173,17 +180,16 @@ async function withDeadline<T>(promise: Promise<T>, deadline: number): Promise<T
 }
 
 /** Why `snapshot` cannot be merged with metrics of the types seen so far, if it cannot. */
-function typeConflict(snapshot: ProcessSnapshot, types: ReadonlyMap<string, string>): string | undefined {
-  for (const metric of snapshot.metrics) {
-    const seen = types.get(metric.name);
-    const type = metric.type as unknown as string;
-    if (seen !== undefined && seen !== type) return `metric "${metric.name}" is a ${type} here but a ${seen} in the aggregate`;
+function typeConflict(snapshot: SnapshotInput, types: ReadonlyMap<string, string>): string | undefined {
+  for (const [name, type] of metricTypes(snapshot)) {
+    const seen = types.get(name);
+    if (seen !== undefined && seen !== type) return `metric "${name}" is a ${type} here but a ${seen} in the aggregate`;
   }
   return undefined;
 }
 
 /** A process that exited gracefully, or that ran on this host and no longer exists. */
-function isGone(snapshot: ProcessSnapshot): boolean {
+function isGone(snapshot: SnapshotInput): boolean {
   if (snapshot.exited) return true;
   if (snapshot.hostname !== hostname() || snapshot.pid === process.pid) return false;
   try {

@@ -45,3 +45,58 @@ export interface ProcessSnapshot {
   readonly exited: boolean;
   readonly metrics: ReadonlyArray<SnapshotMetric>;
 }
+
+/**
+ * What a merge needs to know of one metric of a snapshot before it reads its series: the header,
+ * and a histogram's buckets when it carries its series in compact form. @internal
+ */
+export interface MetricOutline {
+  readonly name: string;
+  readonly help: string;
+  readonly type: string;
+  readonly aggregator: string | undefined;
+  readonly perProcess?: boolean;
+  /** A compact histogram's bucket bounds (`histogram.bounds`); `undefined` for samples. */
+  readonly bounds?: ReadonlyArray<number>;
+  /**
+   * `true` when a compact histogram has a series with a label value containing `,` or `:` (its
+   * grouping key could be ambiguous: such a metric is merged sample by sample, as prom-client does).
+   */
+  readonly ambiguous?: boolean;
+}
+
+/** One sample in prom-client's JSON form, as validated (`null` read as NaN). @internal */
+export interface SnapshotSample {
+  readonly value: number;
+  readonly labels: SeriesLabels;
+  readonly metricName?: string;
+}
+
+/**
+ * Receives a snapshot's content in order: `metric(i)` before the series or samples of the `i`-th
+ * metric of the outline. What it receives is not kept by the sender (fold it, or copy it). @internal
+ */
+export interface SnapshotSink {
+  metric(index: number): void;
+  series(labels: SeriesLabels, values: ReadonlyArray<number>): void;
+  sample(sample: SnapshotSample): void;
+}
+
+/**
+ * A snapshot that has been read and validated but whose series are not held: `outline` lists its
+ * metrics, `replay` reads its series again (from the text, checked the same way) into a sink. So a
+ * merge holds one record of one process at a time, instead of every process's series at once.
+ * @internal
+ */
+export interface ReplayableSnapshot {
+  readonly version: 2;
+  readonly pid: number;
+  readonly hostname: string;
+  readonly writtenAt: number;
+  readonly exited: boolean;
+  readonly outline: ReadonlyArray<MetricOutline>;
+  replay(sink: SnapshotSink): Promise<void>;
+}
+
+/** A snapshot as a merge takes it: held whole (format 1, a live registry's) or replayable (format 2). @internal */
+export type SnapshotInput = ProcessSnapshot | ReplayableSnapshot;

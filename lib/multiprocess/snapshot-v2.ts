@@ -1,5 +1,15 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { HistogramSeries, ProcessSnapshot, SnapshotMetric } from './process-snapshot.interface.js';
+import type {
+  HistogramSeries,
+  MetricOutline,
+  ProcessSnapshot,
+  ReplayableSnapshot,
+  SeriesLabels,
+  SnapshotMetric,
+  SnapshotSample,
+  SnapshotSink,
+} from './process-snapshot.interface.js';
+import { hasAmbiguousLabel } from './snapshot-input.js';
 import {
   allowedSampleNames,
   check,
@@ -130,11 +140,30 @@ export function looksLikeV2(text: string): boolean {
 
 /** The metric being read, with what its chunks are checked against. */
 interface Open {
-  readonly metric: SnapshotMetric & { values: Record<string, unknown>[] };
-  readonly series?: HistogramSeries[];
+  readonly name: string;
+  /** The metric's outline, marked `ambiguous` once a series calls for it. */
+  readonly outline: { -readonly [K in keyof MetricOutline]: MetricOutline[K] };
+  /** Whether it carries compact series (its record has `buckets`). */
+  readonly compact: boolean;
   readonly width: number;
   readonly allowed: ReadonlySet<string>;
   readonly bucketName: string;
+}
+
+/** The header record of a format-2 snapshot, checked. */
+interface V2Header {
+  readonly pid: number;
+  readonly hostname: string;
+  readonly writtenAt: number;
+  readonly exited: boolean;
+}
+
+/** What a scan of a format-2 text gives: its header and the outline of its metrics, or why it is invalid. */
+type Scan = { readonly ok: true; readonly header: V2Header; readonly outline: MetricOutline[] } | { readonly ok: false; readonly reason: string };
+
+/** Sends what a scan reads to a sink that also wants each metric's outline (the collector below). */
+interface ScanSink extends SnapshotSink {
+  metric(index: number, outline?: MetricOutline): void;
 }
 
 /**
@@ -144,6 +173,83 @@ interface Open {
  * @internal
  */
 export async function parseSnapshotV2(text: string, sliceMs = SLICE_MS): Promise<SnapshotCheck> {
+  const collector = new Collector();
+  const scan = await scanSnapshotV2(text, collector, sliceMs);
+  if (!scan.ok) return scan;
+  return { ok: true, snapshot: { version: 2, ...scan.header, metrics: collector.metrics } };
+}
+
+/**
+ * Validates a format-2 snapshot as `parseSnapshotV2` does, but keeps none of its series or
+ * samples: the result holds the text, the header and the outline of the metrics, and `replay`
+ * parses the records again into a sink (a merge folds each series as it comes and drops it). A
+ * snapshot that failed here is never replayed, so nothing of a bad file reaches a merge.
+ * @internal
+ */
+export async function checkSnapshotV2(text: string, sliceMs = SLICE_MS): Promise<{ readonly ok: true; readonly snapshot: ReplayableSnapshot } | { readonly ok: false; readonly reason: string }> {
+  const scan = await scanSnapshotV2(text, undefined, sliceMs);
+  if (!scan.ok) return scan;
+  return { ok: true, snapshot: new CheckedSnapshotV2(text, scan.header, scan.outline, sliceMs) };
+}
+
+/** A validated format-2 text (see `checkSnapshotV2`). */
+class CheckedSnapshotV2 implements ReplayableSnapshot {
+  readonly version = 2;
+  readonly pid: number;
+  readonly hostname: string;
+  readonly writtenAt: number;
+  readonly exited: boolean;
+
+  constructor(
+    private readonly text: string,
+    header: V2Header,
+    readonly outline: ReadonlyArray<MetricOutline>,
+    private readonly sliceMs: number,
+  ) {
+    this.pid = header.pid;
+    this.hostname = header.hostname;
+    this.writtenAt = header.writtenAt;
+    this.exited = header.exited;
+  }
+
+  async replay(sink: SnapshotSink): Promise<void> {
+    // The text was valid when checked and has not changed: the same checks pass again.
+    const scan = await scanSnapshotV2(this.text, sink, this.sliceMs);
+    if (!scan.ok) throw new Error(`a checked snapshot failed its second reading: ${scan.reason}`);
+  }
+}
+
+/** Builds prom-client's JSON form (with compact histograms) of what a scan reads: `parseSnapshotV2`. */
+class Collector implements ScanSink {
+  readonly metrics: SnapshotMetric[] = [];
+  private values: SnapshotSample[] = [];
+  private series_: HistogramSeries[] = [];
+
+  metric(_index: number, outline?: MetricOutline): void {
+    const { bounds, ambiguous: _ambiguous, ...header } = outline as MetricOutline;
+    this.values = [];
+    if (bounds === undefined) {
+      this.metrics.push({ ...header, values: this.values } as unknown as SnapshotMetric);
+    } else {
+      this.series_ = [];
+      this.metrics.push({ ...header, values: this.values, histogram: { bounds, series: this.series_ } } as unknown as SnapshotMetric);
+    }
+  }
+
+  series(labels: SeriesLabels, values: ReadonlyArray<number>): void {
+    this.series_.push({ labels, values });
+  }
+
+  sample(sample: SnapshotSample): void {
+    this.values.push(sample);
+  }
+}
+
+/**
+ * The one reader of format 2: parses and checks each record, sends each metric, series and sample
+ * to `sink` (if any) as soon as it is checked, and keeps only the outline of the metrics.
+ */
+async function scanSnapshotV2(text: string, sink: ScanSink | undefined, sliceMs: number): Promise<Scan> {
   let line = 0;
   try {
     const lines = text.split('\n');
@@ -154,7 +260,7 @@ export async function parseSnapshotV2(text: string, sliceMs = SLICE_MS): Promise
     const header = parseRecord(lines[0] as string);
     check(isPlainObject(header), 'the header is not a JSON object');
     checkHeader(header, 2);
-    const metrics: SnapshotMetric[] = [];
+    const outline: MetricOutline[] = [];
     const seen = new Set<string>();
     let open: Open | undefined;
     let chunks = 0;
@@ -169,19 +275,21 @@ export async function parseSnapshotV2(text: string, sliceMs = SLICE_MS): Promise
       const record = parseRecord(lines[line - 1] as string);
       check(isPlainObject(record), 'not a JSON object');
       if (record.metric !== undefined) {
-        open = openMetric(record.metric, seen);
-        metrics.push(open.metric);
+        const opened = openMetric(record.metric, seen);
+        open = opened.open;
+        outline.push(opened.outline);
+        sink?.metric(outline.length - 1, opened.outline);
       } else if (record.series !== undefined) {
-        check(open?.series !== undefined, 'a series chunk that does not follow a histogram\'s metric record');
-        readSeries(record.series, open);
+        check(open?.compact === true, 'a series chunk that does not follow a histogram\'s metric record');
+        readSeries(record.series, open, sink);
         chunks++;
       } else if (record.samples !== undefined) {
-        check(open !== undefined && open.series === undefined, 'a samples chunk that does not follow the metric record of a metric without `buckets`');
-        readSamples(record.samples, open);
+        check(open !== undefined && !open.compact, 'a samples chunk that does not follow the metric record of a metric without `buckets`');
+        readSamples(record.samples, open, sink);
         chunks++;
       } else if (record.end !== undefined) {
         const end = record.end;
-        check(isPlainObject(end) && end.metrics === metrics.length && end.chunks === chunks, `the end record counts ${JSON.stringify(end)}, but the file holds ${metrics.length} metrics in ${chunks} chunks`);
+        check(isPlainObject(end) && end.metrics === outline.length && end.chunks === chunks, `the end record counts ${JSON.stringify(end)}, but the file holds ${outline.length} metrics in ${chunks} chunks`);
         ended = true;
       } else {
         throw new Invalid('a record of an unknown kind');
@@ -191,14 +299,8 @@ export async function parseSnapshotV2(text: string, sliceMs = SLICE_MS): Promise
     check(ended, `truncated: no end record after line ${count} (the file was cut short)`);
     return {
       ok: true,
-      snapshot: {
-        version: 2,
-        pid: header.pid as number,
-        hostname: header.hostname as string,
-        writtenAt: header.writtenAt as number,
-        exited: header.exited === true,
-        metrics,
-      },
+      header: { pid: header.pid as number, hostname: header.hostname as string, writtenAt: header.writtenAt as number, exited: header.exited === true },
+      outline,
     };
   } catch (error) {
     const where = line > 0 ? `line ${line}: ` : '';
@@ -217,7 +319,7 @@ function parseRecord(text: string): unknown {
   }
 }
 
-function openMetric(value: unknown, seen: Set<string>): Open {
+function openMetric(value: unknown, seen: Set<string>): { readonly open: Open; readonly outline: MetricOutline } {
   check(isPlainObject(value), 'the metric record is not an object');
   const header = checkMetricHeader(value, 'metric');
   check(!seen.has(header.name), `metric "${header.name}" appears twice`);
@@ -225,22 +327,20 @@ function openMetric(value: unknown, seen: Set<string>): Open {
   const { buckets } = value;
   const allowed = allowedSampleNames(header.name, header.type);
   const bucketName = `${header.name}_bucket`;
-  if (buckets === undefined) return { metric: { ...header, values: [] } as unknown as Open['metric'], width: 0, allowed, bucketName };
+  if (buckets === undefined) return { open: { name: header.name, outline: header, compact: false, width: 0, allowed, bucketName }, outline: header };
   check(header.type === 'histogram', `metric "${header.name}": buckets on a ${header.type}`);
   check(
     Array.isArray(buckets) && buckets.every((bound) => typeof bound === 'number' && Number.isFinite(bound)),
     `metric "${header.name}": buckets is not an array of finite numbers`,
   );
   const bounds = buckets as number[];
-  const series: HistogramSeries[] = [];
-  const metric = { ...header, values: [], histogram: { bounds, series } } as unknown as Open['metric'];
-  return { metric, series, width: bounds.length + 3, allowed, bucketName };
+  const outline = { ...header, bounds, ambiguous: false };
+  return { open: { name: header.name, outline, compact: true, width: bounds.length + 3, allowed, bucketName }, outline };
 }
 
-function readSeries(value: unknown, open: Open): void {
-  const name = open.metric.name;
+function readSeries(value: unknown, open: Open, sink: SnapshotSink | undefined): void {
+  const name = open.name;
   check(Array.isArray(value), `metric "${name}": series is not an array`);
-  const into = open.series as HistogramSeries[];
   for (let index = 0; index < value.length; index++) {
     const entry: unknown = value[index];
     if (!(Array.isArray(entry) && entry.length === 2)) throw new Invalid(`metric "${name}" series[${index}] is not a [labels, values] pair`);
@@ -259,14 +359,16 @@ function readSeries(value: unknown, open: Open): void {
       if (values === numbers) values = [...(numbers as number[])];
       values[i] = Number.NaN;
     }
-    into.push({ labels, values });
+    if (!open.outline.ambiguous && hasAmbiguousLabel(labels)) open.outline.ambiguous = true;
+    sink?.series(labels, values);
   }
 }
 
-function readSamples(value: unknown, open: Open): void {
-  const name = open.metric.name;
+function readSamples(value: unknown, open: Open, sink: SnapshotSink | undefined): void {
+  const name = open.name;
   check(Array.isArray(value), `metric "${name}": samples is not an array`);
   for (let index = 0; index < value.length; index++) {
-    open.metric.values.push(checkSample(value[index], name, index, open.allowed, open.bucketName, 'samples'));
+    const sample = checkSample(value[index], name, index, open.allowed, open.bucketName, 'samples');
+    sink?.sample(sample as unknown as SnapshotSample);
   }
 }

@@ -31,6 +31,7 @@ const v2 = await dist<{
   snapshotV2Records: (snapshot: Snapshot, sliceMs?: number) => Promise<string[]>;
   joinRecords: (records: string[]) => string;
   parseSnapshotV2: (text: string, sliceMs?: number) => Promise<{ ok: boolean; reason?: string; snapshot?: Snapshot }>;
+  checkSnapshotV2: (text: string) => Promise<{ ok: boolean; reason?: string; snapshot?: { outline: Array<{ name: string }>; metrics?: unknown } }>;
 }>('multiprocess/snapshot-v2.js');
 const { renderRegistry } = await dist<{ renderRegistry: (registry: Registry) => Promise<string> }>('index.js');
 
@@ -166,6 +167,48 @@ describe('snapshot format 2', () => {
     }
     // The good file alone: its counter, as written.
     assert.match(result.text, /^c_total\{a="x",b="1",app="shop",zone="a"\} 2$/m);
+  });
+
+  it('merges as it parses: a checked file keeps only the outline of its metrics, not its series', async () => {
+    const checked = await v2.checkSnapshotV2(await formatTwo(registries[1] as Registry, 102));
+    assert.equal(checked.ok, true, checked.reason);
+    assert.equal(checked.snapshot?.metrics, undefined);
+    assert.deepEqual(
+      checked.snapshot?.outline.map((m) => m.name),
+      (await (registries[1] as Registry).getMetricsAsJSON()).map((m) => m.name),
+    );
+  });
+
+  it('a file that fails late (after records that were valid) leaves no trace in the aggregate', async () => {
+    const good = await formatTwo(registries[2] as Registry, 103);
+    const lines = good.split('\n');
+    const lastSeries = lines.findLastIndex((l) => l.startsWith('{"series":'));
+    // Valid up to its last series record, whose last number is not one: found after the rest was read.
+    const bad = lines.map((l, i) => (i === lastSeries ? l.replace(/,([0-9.e+-]+)\]\]\]\}$/, ',"x"]]]}') : l)).join('\n');
+    assert.notEqual(bad, good);
+    const p0 = await formatTwo(registries[0] as Registry, 101);
+    const p1 = await formatTwo(registries[1] as Registry, 102);
+    const without = await aggregateOf(directory({ 'p0.json': p0, 'p1.json': p1 }));
+    const warnings: string[] = [];
+    const withBad = await aggregateOf(directory({ 'p0.json': p0, 'p0b.json': bad, 'p1.json': p1 }), { warn: (message) => warnings.push(message) });
+    assert.equal(withBad.skipped, 1, warnings.join('\n'));
+    assert.match(warnings.join('\n'), new RegExp(`skipping "p0b.json".*line ${lastSeries + 1}: .*is not a number`));
+    assert.equal(withBad.text, without.text);
+  });
+
+  it('a label value that makes a series key ambiguous in a later process only: merged sample by sample from the start, as prom-client', async () => {
+    const make = (seed: number) => {
+      const registry = new Registry();
+      const late = new Histogram({ name: 'late_seconds', help: 'late', labelNames: ['route'], buckets: [1, 2], registers: [registry] });
+      for (let i = 0; i < 50; i++) late.observe({ route: `/r${(i * seed) % 50}` }, i % 3);
+      if (seed === 3) late.observe({ route: 'host:80,x' }, 1);
+      return registry;
+    };
+    const all = [make(1), make(2), make(3)];
+    const expected = await AggregatorRegistry.aggregate(await Promise.all(all.map((r) => r.getMetricsAsJSON()))).metrics();
+    const { text, skipped } = await aggregateOf(directory(Object.fromEntries(await Promise.all(all.map(async (r, i) => [`p${i}.json`, await formatTwo(r, 101 + i)])))));
+    assert.equal(skipped, 0);
+    assert.equal(text, expected);
   });
 
   it('rejects records that break the rules of format 1 too (names, labels, types, duplicates)', async () => {

@@ -19,18 +19,7 @@ export function answerClusterMetricsRequests(registry: Registry): () => void {
     snapshotRegistry(registry)
       .then((snapshot) => snapshotV2Records(snapshot))
       .then(
-        (records) => {
-          // Records joined into parts of about PART_CHARS, each a message of its own.
-          let part = '';
-          for (const record of records) {
-            part += `${record}\n`;
-            if (part.length >= PART_CHARS) {
-              reply({ type: METRICS_RESPONSE, id, part, done: false });
-              part = '';
-            }
-          }
-          reply({ type: METRICS_RESPONSE, id, part, done: true });
-        },
+        (records) => sendParts(id, records),
         (error: Error) => reply({ type: METRICS_RESPONSE, id, error: error.message }),
       );
   };
@@ -40,6 +29,33 @@ export function answerClusterMetricsRequests(registry: Registry): () => void {
   };
 }
 
-function reply(message: MetricsResponseMessage): void {
-  if (process.connected) process.send?.(message);
+/**
+ * Sends the records joined into parts of about PART_CHARS, each a message of its own, one at a
+ * time: the next part is serialized once the previous one has been handed to the channel. Sent
+ * all at once, the parts of every worker filled the primary's pipes, and the primary decoded and
+ * parsed megabytes of messages in one turn of its event loop (the longest block of a cluster
+ * scrape); paced, it takes about a part per worker per turn.
+ */
+async function sendParts(id: number, records: ReadonlyArray<string>): Promise<void> {
+  let part = '';
+  for (const record of records) {
+    part += `${record}\n`;
+    if (part.length >= PART_CHARS) {
+      if (!(await reply({ type: METRICS_RESPONSE, id, part, done: false }))) return;
+      part = '';
+    }
+  }
+  await reply({ type: METRICS_RESPONSE, id, part, done: true });
+}
+
+/** Sends `message`; resolves once it is handed to the channel, with whether it was. */
+function reply(message: MetricsResponseMessage): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (!process.connected || process.send === undefined) return resolve(false);
+    try {
+      process.send(message, undefined, {}, (error: Error | null) => resolve(error === null || error === undefined));
+    } catch {
+      resolve(false);
+    }
+  });
 }

@@ -27,7 +27,7 @@ export interface MetricsResponseMessage {
 }
 
 /** Characters of format-2 text per answer message, about. @internal */
-export const PART_CHARS = 256 * 1024;
+export const PART_CHARS = 64 * 1024;
 
 /** @internal */
 export function isMessage<T extends { type: string }>(message: unknown, type: T['type']): message is T {

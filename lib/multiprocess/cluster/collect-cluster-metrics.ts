@@ -2,7 +2,7 @@ import cluster, { type Worker } from 'node:cluster';
 import { Gauge, type Registry } from 'prom-client';
 import { aggregateSnapshots, type AggregationInput } from '../aggregate-snapshots.js';
 import { DEFAULT_READ_LIMITS } from '../multiprocess-directory.js';
-import { parseSnapshotV2 } from '../snapshot-v2.js';
+import { checkSnapshotV2 } from '../snapshot-v2.js';
 import { validateSnapshotSliced } from '../validate-snapshot.js';
 import { routeClusterAnswers } from './cluster-answer-router.js';
 import { METRICS_REQUEST } from './cluster-messages.js';
@@ -76,11 +76,12 @@ export async function collectClusterMetrics(options: ClusterMetricsOptions = {})
       }
     }
   });
-  // A worker's answer is parsed and checked like a snapshot file (in slices, after the answers are
-  // in): a bad one is left out, not merged, and its worker counted as missing.
+  // A worker's answer is checked like a snapshot file (in slices, after the answers are in): a bad
+  // one is left out, not merged, and its worker counted as missing. A format-2 answer keeps only
+  // its text: the merge parses it again and folds each series as it comes (see checkSnapshotV2).
   const answers: AggregationInput[] = [];
   for (const answer of raw) {
-    const checked = answer.text !== undefined ? await parseSnapshotV2(answer.text) : await validateSnapshotSliced(answer.snapshot);
+    const checked = answer.text !== undefined ? await checkSnapshotV2(answer.text) : await validateSnapshotSliced(answer.snapshot);
     if (checked.ok) answers.push({ snapshot: checked.snapshot, gone: false });
   }
   const registry = await aggregateSnapshots(answers);
