@@ -14,9 +14,13 @@ async function start(script: string, env: NodeJS.ProcessEnv, children: Child[]):
   return { child, event };
 }
 
-/** The error the process reported, or everything it printed. */
+/**
+ * The error the process reported, or everything it printed. Call after `child.closed`: the
+ * process can be seen to exit before its last output is read.
+ */
 function said(child: Child, event: Record<string, unknown>): string {
-  return event.event === 'error' ? String(event.message) : child.output;
+  const error = event.event === 'error' ? event : child.events.find((e) => e.event === 'error');
+  return error !== undefined ? String(error.message) : child.output;
 }
 
 /** Whether anything answers HTTP on the loopback port. */
@@ -40,7 +44,7 @@ describe('the metrics port is never opened by an empty or unusable setting (real
         const [port] = await freePorts(1);
         const { child, event } = await start(script, { PROMETHEUS_METRICS_EXPORT_PORT: String(port), PROMETHEUS_METRICS_EXPORT_TOKEN: token }, children);
         assert.notEqual(event.event, 'ready', `the port started: ${child.output}`);
-        await child.exited;
+        await child.closed;
         assert.notEqual(child.process.exitCode, 0);
         assert.match(said(child, event), /environment variable PROMETHEUS_METRICS_EXPORT_TOKEN is set but (empty|blank)/);
         assert.equal(await answers(port), false, 'nothing listens on the port');
@@ -51,7 +55,7 @@ describe('the metrics port is never opened by an empty or unusable setting (real
       const [port] = await freePorts(1);
       const { child, event } = await start(script, { PROMETHEUS_METRICS_EXPORT_PORT: String(port), PROMETHEUS_METRICS_EXPORT_ADDRESS: '' }, children);
       assert.notEqual(event.event, 'ready', `the port started: ${child.output}`);
-      await child.exited;
+      await child.closed;
       assert.match(said(child, event), /environment variable PROMETHEUS_METRICS_EXPORT_ADDRESS is set but empty/);
       assert.equal(await answers(port), false);
     });
@@ -60,7 +64,7 @@ describe('the metrics port is never opened by an empty or unusable setting (real
       const [port] = await freePorts(1);
       const { child, event } = await start(script, { PROMETHEUS_METRICS_EXPORT_PORT: String(port), PROMETHEUS_METRICS_EXPORT_TOKEN: 'pass word' }, children);
       assert.notEqual(event.event, 'ready', `the port started: ${child.output}`);
-      await child.exited;
+      await child.closed;
       assert.match(said(child, event), /PROMETHEUS_METRICS_EXPORT_TOKEN is "pass word"; expected a non-empty string of visible ASCII characters without spaces/);
       assert.equal(await answers(port), false);
     });
