@@ -282,7 +282,7 @@ class MergedMetric {
   }
 }
 
-/** What a process declares of one of its metrics: its outline and `pid` label, or `undefined` to leave it out. */
+/** What a process declares of one of its metrics: its outline and `pid` label, or `undefined` to leave it out. @internal */
 export type ProcessMetric = { readonly outline: MetricOutline; readonly pid?: string } | undefined;
 
 /**
