@@ -45,8 +45,8 @@ const FAULTS = [
   {
     name: 'process-not-aggregated',
     file: 'lib/multiprocess/aggregate-snapshots.ts',
-    find: 'return [metric.perProcess ? withPid(metric, pidValues[index]) : strip(metric)];',
-    replace: 'return index > 0 ? [] : [metric.perProcess ? withPid(metric, pidValues[index]) : strip(metric)];',
+    find: 'for (const [index, { snapshot }] of inputs.entries()) await replaySnapshot(',
+    replace: 'for (const [index, { snapshot }] of inputs.entries()) if (index === 0) await replaySnapshot(',
     suites: ['test/multiprocess/aggregate-in-process.spec.js'],
   },
   {
