@@ -7,8 +7,10 @@ import type { HttpRequestState } from './http-request-state.js';
  * request. A property, not a `WeakMap`: counted with `npm run bench -- --instructions` and
  * `--perf-basic-prof`, the map's ephemeron table (rehashing as it fills between collections, its
  * write barrier's remembered set allocated with `malloc`, the identity hash of every request, the
- * scavenger clearing dead entries) cost about 1.4k instructions per request on Fastify, a fifth of
- * everything the package adds; the property costs a store and a load.
+ * scavenger clearing dead entries) cost 0.9–1.4k instructions per Fastify request, up to a fifth
+ * of everything the package added; the property costs a store and a load. On Express a property
+ * on `req` was once suspected of slowing Express's own reads; `node --log-ic` and the full runs
+ * show no such effect (bench/RESULTS.md, "Where the instructions went").
  */
 const STATE: unique symbol = Symbol.for('nest-prometheus:http-request-state') as never;
 
