@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { register as globalRegistry, Registry } from 'prom-client';
 import { parseNamespace } from '../config/parsers/parse-namespace.js';
 import type { CacheManagerLike, InstrumentCacheOptions } from './cache-manager-like.interface.js';

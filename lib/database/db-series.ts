@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { BucketCounts } from '../http/bucket-counts.js';
 import { classifyDbError } from './db-error-type.js';
 import type { DbVendor } from './db-vendor.js';

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 // Namespace imports: a class renamed or removed in a future Nest comes out `undefined` (and is
 // reported as unrecognised) instead of failing to link this module.
 import * as exceptionsHandlerModule from '@nestjs/core/exceptions/exceptions-handler.js';

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { CallHandler, ExecutionContext } from '@nestjs/common';
 import { tap, type Observable } from 'rxjs';
 import { exceptionTypeName } from './exception-type-name.js';
