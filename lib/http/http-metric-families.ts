@@ -1,5 +1,6 @@
 import { BucketCounts } from './bucket-counts.js';
 import type { HttpMetricsStore } from './http-metrics.store.js';
+import type { LabelCounts } from './label-counts.js';
 import type { HttpMetricFamily, SampleValue } from './store-backed.metric.js';
 import type { ViewSeries } from './view-series.js';
 
@@ -9,8 +10,8 @@ function single(value: number): SampleValue[] {
   return [{ value, labels: {} }];
 }
 
-function byLabel(map: Map<string, number>, label: string): SampleValue[] {
-  return [...map].map(([key, value]) => ({ value, labels: { [label]: key } }));
+function byLabel(counts: LabelCounts, label: string): SampleValue[] {
+  return counts.entries().map(([key, value]) => ({ value, labels: { [label]: key } }));
 }
 
 function histogram(name: string, counts: BucketCounts, labels: Labels): SampleValue[] {

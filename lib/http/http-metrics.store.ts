@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { BucketCounts } from './bucket-counts.js';
 import { BODY_BYTES_BUCKETS } from './http.constants.js';
 import type { HttpObservation } from './http-observation.js';
+import { LabelCounts } from './label-counts.js';
 import { ViewSeries } from './view-series.js';
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -21,12 +22,14 @@ export class HttpMetricsStore {
   readonly latencyBefore: BucketCounts;
   readonly requestBody: BucketCounts;
   readonly responseBody: BucketCounts;
-  readonly byTemplate = new Map<string, number>();
-  readonly byCharset = new Map<string, number>();
-  readonly exceptionsByType = new Map<string, number>();
+  readonly byTemplate = new LabelCounts();
+  readonly byCharset = new LabelCounts();
+  readonly exceptionsByType = new LabelCounts();
   readonly views = new Map<string, ViewSeries>();
   /** The series a request without extra labels last landed in, per view (a cache over `views`). */
   private readonly lastByView = new Map<string, ViewSeries>();
+  /** The series the last request without extra labels landed in (a cache over `lastByView`). */
+  private last: ViewSeries | undefined = undefined;
   /** Names of extra labels seen so far, in first-seen order. */
   readonly extraLabelNames: string[] = [];
   private readonly latencyBounds: Float64Array;
@@ -56,10 +59,10 @@ export class HttpMetricsStore {
     if (o.status !== '') {
       if (o.streaming) this.streaming++;
       else if (o.responseBytes >= 0) this.responseBody.observe(o.responseBytes);
-      if (o.charset !== undefined) increment(this.byCharset, o.charset);
-      if (o.template !== undefined && o.exception === undefined) increment(this.byTemplate, o.template);
+      if (o.charset !== undefined) this.byCharset.add(o.charset);
+      if (o.template !== undefined && o.exception === undefined) this.byTemplate.add(o.template);
     }
-    if (o.exception !== undefined) increment(this.exceptionsByType, o.exception);
+    if (o.exception !== undefined) this.exceptionsByType.add(o.exception);
 
     const series = o.extraLabels === undefined ? this.seriesWithoutExtras(o) : this.seriesOf(o, this.validExtraLabels(o.extraLabels));
     series.count++;
@@ -73,19 +76,28 @@ export class HttpMetricsStore {
     this.latencyBefore.reset();
     this.requestBody.reset();
     this.responseBody.reset();
-    for (const map of [this.byTemplate, this.byCharset, this.exceptionsByType, this.views, this.lastByView]) map.clear();
+    for (const counts of [this.byTemplate, this.byCharset, this.exceptionsByType]) counts.clear();
+    this.views.clear();
+    this.lastByView.clear();
+    this.last = undefined;
   }
 
   /**
    * The series of a request without extra labels. Requests to one view mostly share method, status
    * and transport, so the last series of each view is tried first: a map lookup by the view's
    * string and three comparisons, where building the series key would allocate a string per request.
+   * Before that, the series of the previous request: four comparisons of strings that are usually
+   * the same objects (the labels come from constant tables and the route's own strings).
    */
   private seriesWithoutExtras(o: HttpObservation): ViewSeries {
-    const last = this.lastByView.get(o.view);
-    if (last !== undefined && last.method === o.method && last.status === o.status && last.transport === o.transport) return last;
-    const series = this.seriesOf(o, undefined);
-    this.lastByView.set(o.view, series);
+    let series = this.last;
+    if (series !== undefined && series.view === o.view && sameCall(series, o)) return series;
+    series = this.lastByView.get(o.view);
+    if (series === undefined || !sameCall(series, o)) {
+      series = this.seriesOf(o, undefined);
+      this.lastByView.set(o.view, series);
+    }
+    this.last = series;
     return series;
   }
 
@@ -118,6 +130,7 @@ export class HttpMetricsStore {
   }
 }
 
-function increment(map: Map<string, number>, key: string): void {
-  map.set(key, (map.get(key) ?? 0) + 1);
+/** Whether `o` has the method, status and transport of `series`. */
+function sameCall(series: ViewSeries, o: HttpObservation): boolean {
+  return series.method === o.method && series.status === o.status && series.transport === o.transport;
 }

@@ -9,14 +9,24 @@ export function contentLengthOf(header: unknown): number {
 /** Content-Type value → charset, `''` for none. */
 const charsets = new Map<string, string>();
 const MAX_CACHED = 256;
+/** The last header value seen and its charset: an app's responses mostly repeat one Content-Type. */
+let lastContentType = '';
+let lastCharset = '';
 
 /** The charset a Content-Type header value declares, lower-cased, or `undefined`. Cached per header value. @internal */
 export function charsetOf(contentType: unknown): string | undefined {
   if (typeof contentType !== 'string') return undefined;
-  let charset = charsets.get(contentType);
-  if (charset === undefined) {
-    charset = parseCharset(contentType) ?? '';
-    if (charsets.size < MAX_CACHED) charsets.set(contentType, charset);
+  let charset: string | undefined;
+  if (contentType === lastContentType) {
+    charset = lastCharset;
+  } else {
+    charset = charsets.get(contentType);
+    if (charset === undefined) {
+      charset = parseCharset(contentType) ?? '';
+      if (charsets.size < MAX_CACHED) charsets.set(contentType, charset);
+    }
+    lastContentType = contentType;
+    lastCharset = charset;
   }
   return charset === '' ? undefined : charset;
 }
