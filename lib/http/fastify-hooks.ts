@@ -1,5 +1,6 @@
 import { RequestEnd, type HttpRecorder } from './http-recorder.js';
 import { declareRequestState, requestStateOf, type RequestDecorating } from './request-states.js';
+import { charsetOf, contentLengthOf } from './response-headers.js';
 
 type Done = () => void;
 
@@ -84,27 +85,26 @@ function end(request: FastifyRequestLike, reply: FastifyReplyLike | undefined, r
   e.method = request.method;
   // Fastify's getter applies `trustProxy`; without the header the socket decides.
   e.https = headers['x-forwarded-proto'] === undefined ? isTls(request) : request.protocol === 'https';
-  e.requestedWith = headers['x-requested-with'];
-  e.requestContentLength = headers['content-length'];
-  e.request = request;
+  e.ajax = headers['x-requested-with'] === 'XMLHttpRequest';
+  e.requestBytes = contentLengthOf(headers['content-length']);
   if (reply === undefined) {
     e.finished = false;
     e.statusCode = 0;
+    e.responseBytes = -1;
+    e.charset = undefined;
+    e.elapsedMs = -1;
   } else {
     e.finished = true;
     e.statusCode = reply.statusCode;
     const key = reading.headers === undefined ? (reading.headers = findReplyHeaders(reply)) : reading.headers;
-    e.responseContentLength = responseHeader(reply, 'content-length', key);
-    e.responseContentType = responseHeader(reply, 'content-type', key);
+    const length = responseHeader(reply, 'content-length', key);
+    e.responseBytes = length === undefined ? -1 : contentLengthOf(length);
+    e.charset = charsetOf(responseHeader(reply, 'content-type', key));
     const elapsed = reply.elapsedTime;
     reading.clock = typeof elapsed === 'number' && elapsed > 0;
-    if (reading.clock) e.elapsedMs = elapsed as number;
+    e.elapsedMs = reading.clock ? (elapsed as number) : -1;
   }
-  try {
-    state.recorder.end(state, e);
-  } finally {
-    e.clear();
-  }
+  state.recorder.end(state, e, request);
 }
 
 /** The route template Fastify matched, e.g. `/api/v1/items/:id` (its `routeOptions` getter builds an object: read it only when needed). @internal */

@@ -26,8 +26,10 @@ export class HttpRequestState {
   tls = false;
   /** An `X-Forwarded-Proto` header came: Express's `req.protocol` decides at the end. */
   forwardedProto = false;
-  requestedWith: unknown = undefined;
-  requestContentLength: unknown = undefined;
+  /** `X-Requested-With: XMLHttpRequest` came. */
+  ajax = false;
+  /** The request's Content-Length header in bytes; 0 when absent or invalid. */
+  requestBytes = 0;
 
   constructor(
     start: number,

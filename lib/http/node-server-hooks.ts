@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { RequestEnd, type HttpRecorder } from './http-recorder.js';
 import type { HttpRequestState } from './http-request-state.js';
+import { charsetOf, contentLengthOf } from './response-headers.js';
 
 type ExpressRequest = IncomingMessage & { protocol?: string; route?: { path?: unknown } };
 
@@ -19,8 +20,8 @@ function readRequest(state: HttpRequestState, req: IncomingMessage): void {
   state.method = req.method;
   state.tls = (req.socket as { encrypted?: boolean } | null)?.encrypted === true;
   state.forwardedProto = headers['x-forwarded-proto'] !== undefined;
-  state.requestedWith = headers['x-requested-with'];
-  state.requestContentLength = headers['content-length'];
+  state.ajax = headers['x-requested-with'] === 'XMLHttpRequest';
+  state.requestBytes = contentLengthOf(headers['content-length']);
 }
 
 function end(req: ExpressRequest, res: ServerResponse, state: HttpRequestState): void {
@@ -28,18 +29,16 @@ function end(req: ExpressRequest, res: ServerResponse, state: HttpRequestState):
   try {
     e.method = state.method;
     e.https = isHttps(req, state);
-    e.requestedWith = state.requestedWith;
-    e.requestContentLength = state.requestContentLength;
-    e.request = req;
+    e.ajax = state.ajax;
+    e.requestBytes = state.requestBytes;
     e.finished = res.writableFinished;
     e.statusCode = res.statusCode;
-    e.responseContentLength = res.getHeader('content-length');
-    e.responseContentType = res.getHeader('content-type');
-    state.recorder.end(state, e);
+    const length = res.getHeader('content-length');
+    e.responseBytes = length === undefined ? -1 : contentLengthOf(length);
+    e.charset = charsetOf(res.getHeader('content-type'));
+    state.recorder.end(state, e, req);
   } catch (error) {
     state.recorder.reportFailure(error);
-  } finally {
-    e.clear();
   }
 }
 
