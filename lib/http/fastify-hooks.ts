@@ -68,13 +68,9 @@ function findReplyHeaders(reply: FastifyReplyLike): symbol | null {
   return key;
 }
 
-/** `reply.getHeader(name)` for a lower-case `name`, without its lower-casing once the header object is known. */
-function responseHeader(reply: FastifyReplyLike, name: string, key: symbol | null): unknown {
-  if (key !== null) {
-    const value = (reply as unknown as Record<symbol, Record<string, unknown>>)[key]![name];
-    if (value !== undefined) return value;
-  }
-  return reply.getHeader(name);
+/** The reply's own header object (`key` found by `findReplyHeaders`), or `undefined`. */
+function replyHeaders(reply: FastifyReplyLike, key: symbol | null): Record<string, unknown> | undefined {
+  return key === null ? undefined : (reply as unknown as Record<symbol, Record<string, unknown> | undefined>)[key];
 }
 
 function end(request: FastifyRequestLike, reply: FastifyReplyLike | undefined, reading: InstanceReading): void {
@@ -97,9 +93,12 @@ function end(request: FastifyRequestLike, reply: FastifyReplyLike | undefined, r
     e.finished = true;
     e.statusCode = reply.statusCode;
     const key = reading.headers === undefined ? (reading.headers = findReplyHeaders(reply)) : reading.headers;
-    const length = responseHeader(reply, 'content-length', key);
+    // `getHeader()` reads the same object first and the raw response second: so does this, with
+    // literal names (one inline cache per header) instead of `getHeader()`'s lower-casing.
+    const own = replyHeaders(reply, key);
+    const length = own?.['content-length'] ?? reply.getHeader('content-length');
     e.responseBytes = length === undefined ? -1 : contentLengthOf(length);
-    e.charset = charsetOf(responseHeader(reply, 'content-type', key));
+    e.charset = charsetOf(own?.['content-type'] ?? reply.getHeader('content-type'));
     const elapsed = reply.elapsedTime;
     reading.clock = typeof elapsed === 'number' && elapsed > 0;
     e.elapsedMs = reading.clock ? (elapsed as number) : -1;
