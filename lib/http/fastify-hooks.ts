@@ -1,6 +1,6 @@
 import { RequestEnd, type HttpRecorder } from './http-recorder.js';
 import { declareRequestState, requestStateOf, type RequestDecorating } from './request-states.js';
-import { charsetOf, contentLengthOf } from './response-headers.js';
+import { charsetOf, contentLengthOf, responseBytesOf } from './response-headers.js';
 
 type Done = () => void;
 
@@ -96,8 +96,7 @@ function end(request: FastifyRequestLike, reply: FastifyReplyLike | undefined, r
     // `getHeader()` reads the same object first and the raw response second: so does this, with
     // literal names (one inline cache per header) instead of `getHeader()`'s lower-casing.
     const own = replyHeaders(reply, key);
-    const length = own?.['content-length'] ?? reply.getHeader('content-length');
-    e.responseBytes = length === undefined ? -1 : contentLengthOf(length);
+    e.responseBytes = responseBytesOf(own?.['content-length'] ?? reply.getHeader('content-length'));
     e.charset = charsetOf(own?.['content-type'] ?? reply.getHeader('content-type'));
     const elapsed = reply.elapsedTime;
     reading.clock = typeof elapsed === 'number' && elapsed > 0;

@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { RequestEnd, type HttpRecorder } from './http-recorder.js';
 import type { HttpRequestState } from './http-request-state.js';
-import { charsetOf, contentLengthOf } from './response-headers.js';
+import { charsetOf, contentLengthOf, responseBytesOf } from './response-headers.js';
 
 type ExpressRequest = IncomingMessage & { protocol?: string; route?: { path?: unknown } };
 
@@ -33,8 +33,7 @@ function end(req: ExpressRequest, res: ServerResponse, state: HttpRequestState):
     e.requestBytes = state.requestBytes;
     e.finished = res.writableFinished;
     e.statusCode = res.statusCode;
-    const length = res.getHeader('content-length');
-    e.responseBytes = length === undefined ? -1 : contentLengthOf(length);
+    e.responseBytes = responseBytesOf(res.getHeader('content-length'));
     e.charset = charsetOf(res.getHeader('content-type'));
     state.recorder.end(state, e, req);
   } catch (error) {

@@ -18,6 +18,11 @@ export function contentLengthOf(header: unknown): number {
   return numberOf(header);
 }
 
+/** The bytes a response's Content-Length header announces (0 when invalid); −1 without the header (a streamed body). @internal */
+export function responseBytesOf(header: unknown): number {
+  return header === undefined ? -1 : contentLengthOf(header);
+}
+
 function numberOf(header: string): number {
   const n = Number(header);
   return Number.isFinite(n) && n >= 0 ? n : 0;
