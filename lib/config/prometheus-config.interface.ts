@@ -6,6 +6,7 @@ import type { DefaultMetricsOption, ViewLabelMode } from '../interfaces/promethe
 export interface ResolvedHttpConfig {
   readonly viewLabel: ViewLabelMode;
   readonly exclude: ReadonlyArray<string | RegExp>;
+  readonly countAbortedRequests: boolean;
 }
 
 /** Standalone-port settings after resolution. */

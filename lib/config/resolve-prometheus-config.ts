@@ -24,7 +24,7 @@ const OPTION_KEYS: ReadonlyArray<keyof PrometheusModuleOptions> = [
   'registry', 'namespace', 'latencyBuckets', 'http', 'export', 'multiprocessDir', 'database', 'cache', 'exportMigrations',
   'defaultMetrics',
 ];
-const HTTP_KEYS: ReadonlyArray<keyof HttpMetricsOptions> = ['viewLabel', 'exclude'];
+const HTTP_KEYS: ReadonlyArray<keyof HttpMetricsOptions> = ['viewLabel', 'exclude', 'countAbortedRequests'];
 const EXPORT_KEYS: ReadonlyArray<keyof MetricsExportOptions> = ['port', 'portRange', 'address', 'token', 'threaded'];
 /** Read when the module is declared; only an async factory can put them among the options. */
 const DECLARATION_KEYS: ReadonlyArray<keyof PrometheusModuleExtras> = ['controller', 'isGlobal'];
@@ -113,7 +113,7 @@ function resolveHttp(option: unknown, read: Reader, problems: string[]): Resolve
   const isObject = typeof option === 'object' && option !== null;
   const enabled = read({ option: 'http', env: ['PROMETHEUS_HTTP_METRICS'] }, isObject ? undefined : option, parseBoolean);
   if (enabled === false) return false;
-  if (!isObject) return Object.freeze({ viewLabel: DEFAULT_VIEW_LABEL, exclude: Object.freeze([]) });
+  if (!isObject) return Object.freeze({ viewLabel: DEFAULT_VIEW_LABEL, exclude: Object.freeze([]), countAbortedRequests: true });
 
   const http = option as HttpMetricsOptions;
   checkOptionKeys(http, HTTP_KEYS, 'http.', problems);
@@ -127,7 +127,11 @@ function resolveHttp(option: unknown, read: Reader, problems: string[]): Resolve
   if (!valid) {
     problems.push(describeProblem({ name: 'option `http.exclude`', value: exclude }, 'an array of path strings and RegExps'));
   }
-  return Object.freeze({ viewLabel, exclude: Object.freeze(valid ? [...exclude] : []) });
+  const countAbortedRequests = http.countAbortedRequests ?? true;
+  if (typeof countAbortedRequests !== 'boolean') {
+    problems.push(describeProblem({ name: 'option `http.countAbortedRequests`', value: countAbortedRequests }, 'true or false'));
+  }
+  return Object.freeze({ viewLabel, exclude: Object.freeze(valid ? [...exclude] : []), countAbortedRequests: countAbortedRequests !== false });
 }
 
 function resolveExport(option: MetricsExportOptions | undefined, read: Reader, problems: string[]): ResolvedExportConfig {

@@ -49,6 +49,8 @@ export class HttpRecorder {
   private readonly observation = new HttpObservation();
   private readonly excluded: ((url: string) => boolean) | undefined;
   private readonly routeViews: boolean;
+  /** `false`: a request whose client went away before the response is not counted at all. */
+  readonly countsAborted: boolean;
   private failed = false;
 
   constructor(
@@ -59,6 +61,7 @@ export class HttpRecorder {
   ) {
     this.excluded = createPathExcluder(config.exclude);
     this.routeViews = config.viewLabel === 'route';
+    this.countsAborted = config.countAbortedRequests;
   }
 
   /**
@@ -80,6 +83,7 @@ export class HttpRecorder {
   end(state: HttpRequestState, end: RequestEnd, request: object): void {
     if (state.done) return;
     state.done = true;
+    if (!end.finished && !this.countsAborted) return;
     try {
       this.record(state, end, request);
     } catch (error) {

@@ -14,6 +14,13 @@ export interface HttpMetricsOptions {
   viewLabel?: ViewLabelMode;
   /** Request paths (exact, without query string) or patterns that are not counted. @default [] */
   exclude?: ReadonlyArray<string | RegExp>;
+  /**
+   * Count requests whose client went away before the response was sent (on the request side and in
+   * the `unknown_latency` counters). `false` leaves them out of every metric, on both adapters; on
+   * Fastify it also drops the `onRequestAbort` hook, whose per-request price bench/RESULTS.md gives.
+   * @default true
+   */
+  countAbortedRequests?: boolean;
 }
 
 /** Options of the standalone metrics port (a plain `node:http` server outside Nest's HTTP stack). */

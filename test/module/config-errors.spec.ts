@@ -40,6 +40,7 @@ describe('configuration errors name the setting, the value and what is accepted'
     ['http not boolean', { http: 'yes please' }, /option `http` is "yes please"; expected true or false/],
     ['viewLabel', { http: { viewLabel: 'url' } }, /option `http\.viewLabel` is "url"; expected "handler" or "route"/],
     ['exclude', { http: { exclude: [42] } }, /option `http\.exclude` is \[42\]; expected an array of path strings and RegExps/],
+    ['countAbortedRequests', { http: { countAbortedRequests: 'no' } }, /option `http\.countAbortedRequests` is "no"; expected true or false/],
     ['database', { database: 'sometimes' }, /option `database` is "sometimes"; expected true or false/],
     ['cache', { cache: 2 }, /option `cache` is 2; expected true or false/],
     ['exportMigrations', { exportMigrations: 'maybe' }, /option `exportMigrations` is "maybe"; expected true or false/],
@@ -88,7 +89,10 @@ describe('configuration errors name the setting, the value and what is accepted'
     assert.equal(fromEnv.http, false);
     const explicit = resolvePrometheusConfig({ namespace: 'explicit', http: true }, env);
     assert.equal(explicit.namespace, 'explicit');
-    assert.deepEqual(explicit.http, { viewLabel: 'handler', exclude: [] });
+    assert.deepEqual(explicit.http, { viewLabel: 'handler', exclude: [], countAbortedRequests: true });
+    const withoutAborted = resolvePrometheusConfig({ http: { countAbortedRequests: false } }, {}).http;
+    assert.ok(withoutAborted !== false);
+    assert.equal(withoutAborted.countAbortedRequests, false);
     const defaults = resolvePrometheusConfig({}, {});
     assert.equal(defaults.namespace, '');
     assert.equal(defaults.latencyBuckets.length, 16);
