@@ -305,7 +305,11 @@ const COMMON_STEPS: readonly [string, string, string][] = [
   ['default metrics (event-loop monitor, GC observer)', 'np', 'np-nodm'],
 ];
 const STEPS: Record<AdapterName, readonly [string, string, string][]> = {
-  fastify: [...COMMON_STEPS, ['Fastify `onRequestAbort` hook (on the floor)', 'floor-abort', 'floor']],
+  fastify: [
+    ...COMMON_STEPS,
+    ['Fastify `onRequestAbort` hook (on the floor)', 'floor-abort', 'floor'],
+    ['saved by `http.countAbortedRequests: false` (`forRoot()` − the same without the hook)', 'np', 'np-noabort'],
+  ],
   express: COMMON_STEPS,
 };
 

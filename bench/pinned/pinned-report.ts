@@ -14,6 +14,7 @@ export const VARIANT_TEXT: Readonly<Record<string, string>> = {
   'np-recorder': '… + recorder (labels, observation), store a no-op',
   'np-nodm': '… + store = HTTP complete, `defaultMetrics: false`',
   np: 'nest-prometheus `forRoot()` defaults',
+  'np-noabort': '`forRoot({ http: { countAbortedRequests: false } })`',
 };
 
 /** The decomposition: each part is the paired difference between two variants of the same round. */
@@ -27,6 +28,7 @@ export const PARTS: readonly { readonly part: string; readonly a: string; readon
   { part: '**total: `forRoot()` defaults − bare**', a: 'np', b: 'bare' },
   { part: 'FLOOR − bare', a: 'floor', b: 'bare' },
   { part: 'Fastify `onRequestAbort` hook (floor-abort − floor)', a: 'floor-abort', b: 'floor' },
+  { part: 'saved by `http.countAbortedRequests: false` (np − np-noabort)', a: 'np', b: 'np-noabort' },
 ];
 
 export function formatSpread(s: Spread, digits = 1): string {

@@ -17,8 +17,9 @@ import type { AdapterName } from './variants.js';
  *   store's `record()` a no-op.
  * - `np-nodm`: `defaultMetrics: false`, HTTP complete (adds the store).
  * - `np`: `forRoot()` defaults (adds default metrics).
+ * - `np-noabort` (Fastify): `np` with `http: { countAbortedRequests: false }` (no `onRequestAbort` hook).
  */
-export const DECOMPOSITION_VARIANTS = ['floor', 'floor-abort', 'np-nohttp', 'np-hooks', 'np-wrapper', 'np-recorder', 'np-nodm', 'np'] as const;
+export const DECOMPOSITION_VARIANTS = ['floor', 'floor-abort', 'np-nohttp', 'np-hooks', 'np-wrapper', 'np-recorder', 'np-nodm', 'np', 'np-noabort'] as const;
 export type DecompositionVariant = (typeof DECOMPOSITION_VARIANTS)[number];
 
 export function isDecompositionVariant(name: string): name is DecompositionVariant {
@@ -60,6 +61,7 @@ export async function applyDecompositionPatches(variant: DecompositionVariant): 
 export async function decompositionModule(variant: Exclude<DecompositionVariant, 'floor' | 'floor-abort'>): Promise<DynamicModule> {
   const { PrometheusModule } = await import('nest-prometheus');
   if (variant === 'np') return PrometheusModule.forRoot();
+  if (variant === 'np-noabort') return PrometheusModule.forRoot({ http: { countAbortedRequests: false } });
   if (variant === 'np-nohttp') return PrometheusModule.forRoot({ http: false, defaultMetrics: false });
   return PrometheusModule.forRoot({ defaultMetrics: false });
 }
