@@ -8,7 +8,8 @@
 // `registry.metrics()`); "now" stages are what the package does. "Over HTTP" stages time a whole
 // scrape served to a client in a child process (bench/multiprocess/download-client.ts): the
 // module's /metrics controller on Express and on Fastify (an app with `multiprocessDir` on a copy
-// of the files), the standalone port serving the directory, and the cluster primary's port.
+// of the files), the standalone port serving the directory, and the cluster primary's port, both
+// in this process and in a primary of its own that does nothing else (`--thin-primary`, a child).
 import { fork, type ChildProcess } from 'node:child_process';
 import cluster, { type Worker } from 'node:cluster';
 import { createHash } from 'node:crypto';
@@ -83,6 +84,65 @@ async function downloadClient(): Promise<{ get: (url: string) => Promise<Downloa
       }),
     close: () => child.disconnect(),
   };
+}
+
+/** One timed scrape of the thin primary, as it reports it to the bench. */
+interface ThinScrape {
+  readonly ms: number;
+  readonly blockMs: number;
+  readonly innerMs: number;
+  readonly cpuMs: number;
+  readonly ok: boolean;
+}
+
+/** Runs `thinPrimary()` in a child process of its own and returns its timed scrapes. */
+async function thinPrimaryScrapes(processes: number, series: number, iterations: number): Promise<ThinScrape[]> {
+  const child = fork(fileURLToPath(import.meta.url), ['--thin-primary'], {
+    env: { ...process.env, BENCH_PROCESSES: String(processes), BENCH_SERIES: String(series), BENCH_ITERATIONS: String(iterations) },
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const scrapes = await new Promise<ThinScrape[]>((resolve, reject) => {
+    child.once('message', (message: { scrapes?: ThinScrape[]; error?: string }) => (message.scrapes ? resolve(message.scrapes) : reject(new Error(`thin primary: ${message.error}`))));
+    child.once('exit', (code) => reject(new Error(`thin primary exited (${code}) before reporting`)));
+  });
+  await exited;
+  return scrapes;
+}
+
+/**
+ * The thin primary: forks the workers, serves `setupClusterPrimaryMetrics()` on a port, times
+ * each scrape of it from its own download client, reports the timings to its parent and exits.
+ */
+async function thinPrimary(): Promise<void> {
+  const processes = Number(process.env.BENCH_PROCESSES);
+  const iterations = Number(process.env.BENCH_ITERATIONS);
+  const workers: Worker[] = [];
+  const client = await downloadClient();
+  try {
+    let ready = 0;
+    const allReady = new Promise<void>((resolve) => {
+      cluster.on('message', (_worker, message: { event?: string }) => {
+        if (message.event === 'ready' && ++ready === processes) resolve();
+      });
+    });
+    for (let p = 0; p < processes; p++) workers.push(cluster.fork({ BENCH_SERIES: process.env.BENCH_SERIES }));
+    await allReady;
+    const primary = await setupClusterPrimaryMetrics({ timeoutMs: 30_000, export: { port: await freePort(), address: '127.0.0.1' }, logger: { log: () => undefined, warn: () => undefined } });
+    if (primary === null) throw new Error('the cluster primary port did not start');
+    const scrapes: ThinScrape[] = [];
+    for (let i = 0; i < iterations; i++) {
+      const served = await timed(() => client.get(`http://127.0.0.1:${primary.port}/metrics`));
+      scrapes.push({ ms: served.ms, blockMs: served.blockMs, innerMs: served.innerMs, cpuMs: served.cpuMs, ok: served.value.status === 200 && served.value.chunked === true });
+    }
+    await primary.close();
+    process.send?.({ scrapes });
+  } catch (error) {
+    process.send?.({ error: (error as Error).stack ?? String(error) });
+  } finally {
+    for (const worker of workers) worker.kill();
+    client.close();
+  }
+  process.disconnect();
 }
 
 /** A Nest app whose /metrics controller serves the aggregate of `dir` (its own, empty registry included). */
@@ -363,6 +423,12 @@ async function main(): Promise<void> {
       for (const worker of workers) worker.kill();
       client.close();
     }
+    // The same port in a primary that does nothing else, as a deployed one: this process carries
+    // every earlier stage's heap (apps, registries, the format-1 data), which a primary does not.
+    for (const served of await thinPrimaryScrapes(processes, series, iterations)) {
+      note(`**over HTTP, cluster primary's port, primary alone**: the same in a process that only forks the ${processes} workers and serves the port`, served);
+      if (!served.ok) httpOk = false;
+    }
     // What any 22.7 MB string costs here before a byte is copied: the first touch of fresh memory.
     const touch: number[] = [];
     for (let i = 0; i < 3; i++) {
@@ -414,6 +480,8 @@ function worker(): void {
 
 if (cluster.isWorker) {
   worker();
+} else if (process.argv.includes('--thin-primary')) {
+  void thinPrimary();
 } else {
   main().catch((error: unknown) => {
     process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
