@@ -112,9 +112,10 @@ export function fastifyRouteTemplate(request: object): string | undefined {
 
 /**
  * Measures every request of a Fastify instance from its `onRequest` hook to its `onResponse`
- * hook (or `onRequestAbort` when the client goes away first, unless `http.countAbortedRequests` is `false`). Fastify applies hooks added before
- * it is ready to every route, the 404 handler included. `transport` follows Fastify's
- * `request.protocol`, which honours the `trustProxy` option.
+ * hook (or `onRequestAbort` when the client goes away first, unless `http.countAbortedRequests`
+ * is `false`). Fastify applies hooks added before it is ready to every route, the 404 handler
+ * included. `transport` follows Fastify's `request.protocol`, which honours the `trustProxy`
+ * option.
  * @internal
  */
 export function installFastifyHooks(fastify: FastifyInstanceLike, recorder: HttpRecorder): void {
@@ -138,7 +139,7 @@ export function installFastifyHooks(fastify: FastifyInstanceLike, recorder: Http
     done();
   });
   // Without it, a request whose client went away never ends here (Fastify runs no `onResponse` for
-  // it) and is not counted: what `http.countAbortedRequests: false` asks for, a hook cheaper.
+  // it) and is not counted: what `http.countAbortedRequests: false` asks for, one hook fewer.
   if (!recorder.countsAborted) return;
   fastify.addHook('onRequestAbort', (request, done) => {
     try {

@@ -9,7 +9,7 @@ import { allSeries, changeSince, waitFor } from './support/metric-values.js';
 
 const P = 'nestjs_http_';
 
-/** The hooks Fastify runs for `GET /help`, as `printRoutes({ includeHooks: true })` lists them. */
+/** The app's routes with the hooks Fastify runs for each, as `printRoutes({ includeHooks: true })` lists them. */
 function fastifyHooksOf(app: StartedApp): string {
   const fastify = app.app.getHttpAdapter().getInstance() as { printRoutes(options: object): string };
   return fastify.printRoutes({ includeHooks: true, commonPrefix: false });
@@ -34,7 +34,8 @@ for (const adapter of ADAPTERS) {
       controller.abort();
       assert.ok((await pending) instanceof Error);
       await hanging.closed.promise;
-      // The handler has returned by now; a request after it is counted once it has been answered.
+      // The hanging handler has returned (its connection closed) before the next request is sent:
+      // an end of the aborted request, had it one, would have run before that one is answered.
       assert.equal((await fetch(`${app.url}/help`)).status, 200);
       await waitFor(async () => (await changeSince(s0, `${P}responses_before_middlewares_total`)) === 1, 'the request after it');
       await assertMetricDiff(s0, 1, `${P}requests_before_middlewares_total`);
