@@ -1,6 +1,6 @@
 import { RequestEnd, type HttpRecorder } from './http-recorder.js';
 import { declareRequestState, requestStateOf, type RequestDecorating } from './request-states.js';
-import { charsetOf, contentLengthOf, responseBytesOf } from './response-headers.js';
+import { charsetOf, contentLengthOf, isAjax, responseBytesOf } from './response-headers.js';
 
 type Done = () => void;
 
@@ -81,7 +81,7 @@ function end(request: FastifyRequestLike, reply: FastifyReplyLike | undefined, r
   e.method = request.method;
   // Fastify's getter applies `trustProxy`; without the header the socket decides.
   e.https = headers['x-forwarded-proto'] === undefined ? isTls(request) : request.protocol === 'https';
-  e.ajax = headers['x-requested-with'] === 'XMLHttpRequest';
+  e.ajax = isAjax(headers['x-requested-with']);
   e.requestBytes = contentLengthOf(headers['content-length']);
   if (reply === undefined) {
     e.finished = false;

@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { RequestEnd, type HttpRecorder } from './http-recorder.js';
 import type { HttpRequestState } from './http-request-state.js';
-import { charsetOf, contentLengthOf, responseBytesOf } from './response-headers.js';
+import { charsetOf, contentLengthOf, isAjax, responseBytesOf } from './response-headers.js';
 
 type ExpressRequest = IncomingMessage & { protocol?: string; route?: { path?: unknown } };
 
@@ -20,7 +20,7 @@ function readRequest(state: HttpRequestState, req: IncomingMessage): void {
   state.method = req.method;
   state.tls = (req.socket as { encrypted?: boolean } | null)?.encrypted === true;
   state.forwardedProto = headers['x-forwarded-proto'] !== undefined;
-  state.ajax = headers['x-requested-with'] === 'XMLHttpRequest';
+  state.ajax = isAjax(headers['x-requested-with']);
   state.requestBytes = contentLengthOf(headers['content-length']);
 }
 

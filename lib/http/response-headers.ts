@@ -18,6 +18,11 @@ export function contentLengthOf(header: unknown): number {
   return numberOf(header);
 }
 
+/** Whether an `X-Requested-With` request header marks an AJAX request (django's `is_ajax()`). @internal */
+export function isAjax(requestedWith: unknown): boolean {
+  return requestedWith === 'XMLHttpRequest';
+}
+
 /** The bytes a response's Content-Length header announces (0 when invalid); −1 without the header (a streamed body). @internal */
 export function responseBytesOf(header: unknown): number {
   return header === undefined ? -1 : contentLengthOf(header);
