@@ -1,4 +1,5 @@
 import { RequestEnd, type HttpRecorder } from './http-recorder.js';
+import type { HttpRequestState } from './http-request-state.js';
 import { declareRequestState, requestStateOf, type RequestDecorating } from './request-states.js';
 import { charsetOf, contentLengthOf, isAjax, responseBytesOf } from './response-headers.js';
 
@@ -12,6 +13,8 @@ export interface FastifyRequestLike {
   readonly headers: Record<string, unknown>;
   readonly routeOptions?: { readonly url?: string };
   readonly socket?: { readonly encrypted?: boolean };
+  /** Node's request: `aborted` once its connection closed before the response finished. */
+  readonly raw?: { readonly aborted?: boolean; readonly socket?: WatchedConnection | null };
 }
 /** @internal */
 export interface FastifyReplyLike {
@@ -22,6 +25,7 @@ export interface FastifyReplyLike {
 }
 /** @internal */
 export interface FastifyInstanceLike extends RequestDecorating {
+  readonly initialConfig?: { readonly http2?: boolean };
   addHook(name: 'onRequest' | 'onResponse', hook: (request: FastifyRequestLike, reply: FastifyReplyLike, done: Done) => void): unknown;
   addHook(name: 'onRequestAbort', hook: (request: FastifyRequestLike, done: Done) => void): unknown;
 }
@@ -111,20 +115,85 @@ export function fastifyRouteTemplate(request: object): string | undefined {
 }
 
 /**
+ * The key, on a connection's socket, of the last measured request that came on it, or `null` once
+ * that request's response finished. A registered symbol, like the request's own slot.
+ */
+const IN_FLIGHT: unique symbol = Symbol.for('nest-prometheus:in-flight-request') as never;
+
+/** A connection's socket, as the hooks use it. @internal */
+export interface WatchedConnection {
+  [IN_FLIGHT]?: FastifyRequestLike | null;
+  on(event: 'close', listener: (this: WatchedConnection) => void): unknown;
+}
+
+/** For an end without a reply, which reads nothing of the instance's replies. */
+const NO_READING: InstanceReading = { clock: false, headers: null };
+
+/**
+ * Makes the close of `request`'s connection end it if its response had not finished, as Fastify's
+ * `onRequestAbort` would. One `close` listener per connection (added with its first request), where
+ * an `onRequestAbort` hook makes Fastify add a listener and a closure to every request: counted,
+ * an empty such hook cost 0.9 to 1.4k instructions per request (bench/RESULTS.md).
+ */
+function watchConnection(request: FastifyRequestLike, state: HttpRequestState): void {
+  const socket = request.raw?.socket;
+  if (socket === undefined || socket === null) return;
+  const last = socket[IN_FLIGHT];
+  if (last === undefined) socket.on('close', onConnectionClose);
+  else if (last !== null && requestStateOf(last)?.done === false) state.previousInFlight = last;
+  socket[IN_FLIGHT] = request;
+}
+
+/** After a response: the connection no longer holds its request (nor keeps it alive). */
+function releaseConnection(request: FastifyRequestLike): void {
+  const socket = request.raw?.socket;
+  if (socket !== undefined && socket !== null && socket[IN_FLIGHT] === request) socket[IN_FLIGHT] = null;
+}
+
+/**
+ * A connection closed: each of its requests still in flight ends as one whose client went away,
+ * when Node marked it `aborted` (the test Fastify applies before its `onRequestAbort` hooks; Node's
+ * server marks them in its own `close` listener, added when the connection opened, before this one).
+ */
+function onConnectionClose(this: WatchedConnection): void {
+  let request = this[IN_FLIGHT];
+  this[IN_FLIGHT] = null;
+  while (request !== undefined && request !== null) {
+    const state = requestStateOf(request);
+    if (state === undefined) return;
+    const previous = state.previousInFlight as FastifyRequestLike | null;
+    state.previousInFlight = null;
+    // An exception here would be thrown from the socket's `close` event: caught, as in the hooks.
+    try {
+      if (!state.done && request.raw?.aborted === true) end(request, undefined, NO_READING);
+    } catch (error) {
+      state.recorder.reportFailure(error);
+    }
+    request = previous;
+  }
+}
+
+/**
  * Measures every request of a Fastify instance from its `onRequest` hook to its `onResponse`
- * hook (or `onRequestAbort` when the client goes away first, unless `http.countAbortedRequests`
- * is `false`). Fastify applies hooks added before it is ready to every route, the 404 handler
- * included. `transport` follows Fastify's `request.protocol`, which honours the `trustProxy`
- * option.
+ * hook, or to the close of its connection when the client goes away first (unless
+ * `http.countAbortedRequests` is `false`). Over HTTP/2, where a client abandons a stream without
+ * closing the connection, that last part is an `onRequestAbort` hook instead. Fastify applies
+ * hooks added before it is ready to every route, the 404 handler included. `transport` follows
+ * Fastify's `request.protocol`, which honours the `trustProxy` option.
  * @internal
  */
 export function installFastifyHooks(fastify: FastifyInstanceLike, recorder: HttpRecorder): void {
   const reading: InstanceReading = { clock: false, headers: undefined };
+  const http2 = fastify.initialConfig?.http2 === true;
+  // Without either, a request whose client went away never ends here (Fastify runs no `onResponse`
+  // for it) and is not counted: what `http.countAbortedRequests: false` asks for.
+  const watchConnections = recorder.countsAborted && !http2;
   declareRequestState(fastify);
   // A hook that threw would make Fastify answer 500: every hook catches, reports, and goes on.
   fastify.addHook('onRequest', (request, _reply, done) => {
     try {
-      recorder.start(request, request.url, !reading.clock);
+      const state = recorder.start(request, request.url, !reading.clock);
+      if (state !== undefined && watchConnections) watchConnection(request, state);
     } catch (error) {
       recorder.reportFailure(error);
     }
@@ -133,14 +202,13 @@ export function installFastifyHooks(fastify: FastifyInstanceLike, recorder: Http
   fastify.addHook('onResponse', (request, reply, done) => {
     try {
       end(request, reply, reading);
+      if (watchConnections) releaseConnection(request);
     } catch (error) {
       recorder.reportFailure(error);
     }
     done();
   });
-  // Without it, a request whose client went away never ends here (Fastify runs no `onResponse` for
-  // it) and is not counted: what `http.countAbortedRequests: false` asks for, one hook fewer.
-  if (!recorder.countsAborted) return;
+  if (!recorder.countsAborted || !http2) return;
   fastify.addHook('onRequestAbort', (request, done) => {
     try {
       end(request, undefined, reading);

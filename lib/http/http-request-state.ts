@@ -19,6 +19,11 @@ export class HttpRequestState {
   extraLabels: Readonly<Record<string, string>> | undefined = undefined;
   /** Set once the request has been recorded, so that a late event cannot count it twice. */
   done = false;
+  /**
+   * Fastify over HTTP/1: the request before this one on the same connection, when it was still in
+   * flight as this one came (pipelining), so that the connection's close reaches it too.
+   */
+  previousInFlight: object | null = null;
   // What the Express hooks read from the request when the server emits it, before Express swaps
   // its prototype (after which every property read of `req` misses V8's inline caches). Unused on
   // Fastify, whose request keeps its shape and is read at the end.

@@ -58,6 +58,14 @@ export function expressRouteTemplate(request: object): string | undefined {
   return typeof path === 'string' ? path : undefined;
 }
 
+/** Ends `state` when `req`'s connection closes before `res` has; nothing is left on the socket after `res` closes. */
+function endOnConnectionClose(req: ExpressRequest, res: ServerResponse, state: HttpRequestState): void {
+  const socket = req.socket;
+  const onClose = (): void => end(req, res, state);
+  socket.once('close', onClose);
+  res.once('close', () => socket.removeListener('close', onClose));
+}
+
 /**
  * Measures every request of a Node HTTP server from the moment the server emits it (before
  * Express or any middleware sees it) until the response closes. Used for Express, whose own
@@ -74,6 +82,9 @@ export function installNodeServerHooks(server: Server, recorder: HttpRecorder): 
       // A listener per request holding the state: looking it up from `res` at the end would be
       // two more reads of an object Express has reshaped (`res.req`, then the state on it).
       res.on('close', () => end(req, res, state));
+      // An answer that waits behind an earlier one on its connection (HTTP/1.1 pipelining) has no
+      // socket yet, and closes with nothing if the connection goes first: the socket's close ends it.
+      if (res.socket === null) endOnConnectionClose(req, res, state);
     } catch (error) {
       recorder.reportFailure(error);
     }
