@@ -139,8 +139,11 @@ function watchConnection(request: FastifyRequestLike, state: HttpRequestState): 
   const socket = request.raw?.socket;
   if (socket === undefined || socket === null) return;
   const last = socket[IN_FLIGHT];
-  if (last === undefined) socket.on('close', onConnectionClose);
-  else if (last !== null && requestStateOf(last)?.done === false) state.previousInFlight = last;
+  if (last === undefined) {
+    // Something other than a Node socket (a server factory's own): nothing to watch.
+    if (typeof socket.on !== 'function') return;
+    socket.on('close', onConnectionClose);
+  } else if (last !== null && requestStateOf(last)?.done === false) state.previousInFlight = last;
   socket[IN_FLIGHT] = request;
 }
 

@@ -22,8 +22,9 @@ const instrumented = processShared('instrumented-adapters:v1', () => new WeakSet
  * - on instantiation, hooks Nest's route-handler factory (process-wide, once): it has to be in
  *   place before `app.init()` registers the routes, which happens before `onModuleInit`;
  * - on `onModuleInit`, registers the 19 metrics and adds the adapter hooks: Fastify
- *   `onRequest`/`onResponse`/`onRequestAbort`, or a `request` listener on the Node server for
- *   Express (ahead of Express itself, so it sees 404s and middleware answers too).
+ *   `onRequest`/`onResponse` (and a `close` listener per connection, or `onRequestAbort` over
+ *   HTTP/2, for abandoned requests), or a `request` listener on the Node server for Express
+ *   (ahead of Express itself, so it sees 404s and middleware answers too).
  * @internal
  */
 @Injectable()

@@ -17,7 +17,8 @@ export interface HttpMetricsOptions {
   /**
    * Count requests whose client went away before the response was sent (on the request side and in
    * the `unknown_latency` counters). `false` leaves them out of every metric, on both adapters; on
-   * Fastify it also drops the `onRequestAbort` hook, whose per-request price bench/RESULTS.md gives.
+   * Fastify it also drops what tells them (a `close` listener per connection; over HTTP/2 the
+   * `onRequestAbort` hook), whose price per request bench/RESULTS.md gives.
    * @default true
    */
   countAbortedRequests?: boolean;
