@@ -308,7 +308,7 @@ const STEPS: Record<AdapterName, readonly [string, string, string][]> = {
   fastify: [
     ...COMMON_STEPS,
     ['Fastify `onRequestAbort` hook (on the floor)', 'floor-abort', 'floor'],
-    ['saved by `http.countAbortedRequests: false` (`forRoot()` − the same without the hook)', 'np', 'np-noabort'],
+    ['saved by `http.countAbortedRequests: false` (`forRoot()` − the same with the option)', 'np', 'np-noabort'],
   ],
   express: COMMON_STEPS,
 };
