@@ -133,7 +133,7 @@ const NO_READING: InstanceReading = { clock: false, headers: null };
  * Makes the close of `request`'s connection end it if its response had not finished, as Fastify's
  * `onRequestAbort` would. One `close` listener per connection (added with its first request), where
  * an `onRequestAbort` hook makes Fastify add a listener and a closure to every request: counted,
- * an empty such hook cost 0.9 to 1.4k instructions per request (bench/RESULTS.md).
+ * an empty such hook cost 0.8 to 1.4k instructions per request (bench/RESULTS.md).
  */
 function watchConnection(request: FastifyRequestLike, state: HttpRequestState): void {
   const socket = request.raw?.socket;
