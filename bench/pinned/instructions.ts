@@ -304,13 +304,16 @@ const COMMON_STEPS: readonly [string, string, string][] = [
   ['store', 'np-nodm', 'np-recorder'],
   ['default metrics (event-loop monitor, GC observer)', 'np', 'np-nodm'],
 ];
+const STORE_STEP: [string, string, string] = ['writing the plain store instead of one counter (store floor − floor)', 'floor-store', 'floor'];
 const STEPS: Record<AdapterName, readonly [string, string, string][]> = {
   fastify: [
     ...COMMON_STEPS,
+    STORE_STEP,
+    ['the store found by a built string key instead (floor-key − floor-store)', 'floor-key', 'floor-store'],
     ['Fastify `onRequestAbort` hook (on the floor)', 'floor-abort', 'floor'],
     ['saved by `http.countAbortedRequests: false` (`forRoot()` − the same with the option)', 'np', 'np-noabort'],
   ],
-  express: COMMON_STEPS,
+  express: [...COMMON_STEPS, STORE_STEP],
 };
 
 export function instructionMarkdown(run: InstructionRun, command: string): string {
@@ -363,7 +366,9 @@ export function instructionMarkdown(run: InstructionRun, command: string): strin
       const floor = addedInstructions(run, adapter, 'floor');
       const ratio = np.median / floor.median;
       const control = options.variants[adapter].includes(CONTROL) ? addedInstructions(run, adapter, CONTROL) : undefined;
-      return `- ${adapter}: forRoot() adds ${spreadK(np)}k, the floor ${spreadK(floor)}k instructions per request: ${ratio.toFixed(2)}× the floor (target ≤ 1.5×: ${ratio <= 1.5 && floor.median > 0 ? 'met' : '**not met**'})${control === undefined ? '' : `; A/A control ${spreadK(control)}k`}`;
+      const store = options.variants[adapter].includes('floor-store') ? addedInstructions(run, adapter, 'floor-store') : undefined;
+      const storeRatio = store === undefined ? '' : `; the store floor ${spreadK(store)}k: ${(np.median / store.median).toFixed(2)}× the store floor`;
+      return `- ${adapter}: forRoot() adds ${spreadK(np)}k, the floor ${spreadK(floor)}k instructions per request: ${ratio.toFixed(2)}× the floor (target ≤ 1.5×: ${ratio <= 1.5 && floor.median > 0 ? 'met' : '**not met**'})${storeRatio}${control === undefined ? '' : `; A/A control ${spreadK(control)}k`}`;
     });
   if (verdicts.length > 0) lines.push(...verdicts, '');
   return lines.join('\n');

@@ -8,6 +8,8 @@ export const VARIANT_TEXT: Readonly<Record<string, string>> = {
   bare: 'bare NestJS',
   floor: 'FLOOR: bare + start/end adapter hooks, one plain counter',
   'floor-abort': 'floor + an empty `onRequestAbort` hook',
+  'floor-store': 'STORE FLOOR: the floor writing a plain store (series by view, method, status; count and latency buckets)',
+  'floor-key': 'the same store found by a `view|method|status` string key (FACTS.md\'s floor)',
   'np-nohttp': 'nest-prometheus, `http: false, defaultMetrics: false`',
   'np-hooks': 'nest-prometheus adapter hooks + request state only',
   'np-wrapper': '… + handler wrapper',
@@ -28,6 +30,7 @@ export const PARTS: readonly { readonly part: string; readonly a: string; readon
   { part: '**total: `forRoot()` defaults − bare**', a: 'np', b: 'bare' },
   { part: 'FLOOR − bare', a: 'floor', b: 'bare' },
   { part: 'Fastify `onRequestAbort` hook (floor-abort − floor)', a: 'floor-abort', b: 'floor' },
+  { part: 'STORE FLOOR − bare', a: 'floor-store', b: 'bare' },
   { part: 'saved by `http.countAbortedRequests: false` (np − np-noabort)', a: 'np', b: 'np-noabort' },
 ];
 

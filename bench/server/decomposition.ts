@@ -1,6 +1,7 @@
 // The variants of the pinned benchmark (bench/pinned/) that take nest-prometheus apart, and the
 // floor: the least instrumentation that still sees every request start and end.
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import type { DynamicModule } from '@nestjs/common';
 import type { AdapterName } from './variants.js';
 
@@ -9,6 +10,18 @@ import type { AdapterName } from './variants.js';
  *   `onResponse`; Express: a listener prepended to the server's `request` event and a `close`
  *   listener on the response), the end hook adding one to a plain counter; nothing else.
  * - `floor-abort` (Fastify): the floor plus an empty `onRequestAbort` hook, the package's third hook.
+ * - `floor-store`: the floor whose end hook writes a plain in-process store instead of one counter:
+ *   the request's series found by view, method and status (two map lookups of strings whose hashes
+ *   are cached, and an array indexed by status code, so nothing is built per request), its count
+ *   and its latency observed into typed-array buckets, nothing else (no sizes, charset, handler
+ *   latency or exception type, which `forRoot()` also records). The least store that keeps what
+ *   every dashboard reads first (requests and latency by view, method and status).
+ * - `floor-key`: the same store reached as `../shared/FACTS.md` measured it for its floor (+2.7 µs,
+ *   the figure issue 16 cites): one map lookup by a `view|method|status` string built per request.
+ *   In both, the latency is Fastify's own clock (`reply.elapsedTime`, as the package reads it) or two
+ *   `performance.now()` reads (Express), and the view the route template, read as cheaply as each
+ *   adapter allows (Fastify: the route context, found once by its symbol's description, since the
+ *   public `request.routeOptions` getter builds a 12-field object per call; Express: `req.route.path`).
  * - `np-nohttp`: `forRoot({ http: false, defaultMetrics: false })` (module, registry, controller).
  * - `np-hooks`: `defaultMetrics: false`, handler wrapper left out, the recorder's `end()` reduced
  *   to marking the request done: the package's adapter hooks and per-request state only.
@@ -19,11 +32,18 @@ import type { AdapterName } from './variants.js';
  * - `np`: `forRoot()` defaults (adds default metrics).
  * - `np-noabort` (Fastify): `np` with `http: { countAbortedRequests: false }` (no `onRequestAbort` hook).
  */
-export const DECOMPOSITION_VARIANTS = ['floor', 'floor-abort', 'np-nohttp', 'np-hooks', 'np-wrapper', 'np-recorder', 'np-nodm', 'np', 'np-noabort'] as const;
+export const DECOMPOSITION_VARIANTS = ['floor', 'floor-abort', 'floor-store', 'floor-key', 'np-nohttp', 'np-hooks', 'np-wrapper', 'np-recorder', 'np-nodm', 'np', 'np-noabort'] as const;
 export type DecompositionVariant = (typeof DECOMPOSITION_VARIANTS)[number];
 
 export function isDecompositionVariant(name: string): name is DecompositionVariant {
   return (DECOMPOSITION_VARIANTS as readonly string[]).includes(name);
+}
+
+/** The variants that instrument a bare app by hand (no nest-prometheus). */
+export type FloorVariant = 'floor' | 'floor-abort' | 'floor-store' | 'floor-key';
+
+export function isFloorVariant(name: string): name is FloorVariant {
+  return name === 'floor' || name === 'floor-abort' || name === 'floor-store' || name === 'floor-key';
 }
 
 /** A dist module of the package, by path (the bench reaches internals the exports map hides). */
@@ -58,7 +78,7 @@ export async function applyDecompositionPatches(variant: DecompositionVariant): 
 }
 
 /** The `PrometheusModule` import of an `np-*` variant. */
-export async function decompositionModule(variant: Exclude<DecompositionVariant, 'floor' | 'floor-abort'>): Promise<DynamicModule> {
+export async function decompositionModule(variant: Exclude<DecompositionVariant, FloorVariant>): Promise<DynamicModule> {
   const { PrometheusModule } = await import('nest-prometheus');
   if (variant === 'np') return PrometheusModule.forRoot();
   if (variant === 'np-noabort') return PrometheusModule.forRoot({ http: { countAbortedRequests: false } });
@@ -73,16 +93,96 @@ interface FastifyLike {
   addHook(name: string, hook: (...args: unknown[]) => void): unknown;
 }
 
-/** Installs the floor's hooks on the adapter's instance (Fastify) or HTTP server (Express). */
-export function installFloor(adapter: AdapterName, target: unknown, withAbortHook: boolean): void {
+/** django-prometheus's latency bounds (seconds), as the package's default. */
+const LATENCY_BOUNDS = Float64Array.from([0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 25, 50, 75]);
+
+/** One series of the plain store: a request count and a latency histogram. */
+class StoreCell {
+  count = 0;
+  sum = 0;
+  readonly buckets = new Float64Array(LATENCY_BOUNDS.length + 1);
+}
+
+/** The store of `floor-store`: view → method → cells by status code (read by nothing, like `floorCount`). */
+export const floorStore = new Map<string, Map<string, StoreCell[]>>();
+/** The store of `floor-key`, by `view|method|status`. */
+export const floorKeyStore = new Map<string, StoreCell>();
+
+function observe(cell: StoreCell, seconds: number): void {
+  cell.count++;
+  cell.sum += seconds;
+  let i = 0;
+  while (i < LATENCY_BOUNDS.length && seconds > LATENCY_BOUNDS[i]!) i++;
+  cell.buckets[i]!++;
+}
+
+function storeRecord(view: string, method: string, status: number, seconds: number): void {
+  let byMethod = floorStore.get(view);
+  if (byMethod === undefined) floorStore.set(view, (byMethod = new Map()));
+  let byStatus = byMethod.get(method);
+  if (byStatus === undefined) byMethod.set(method, (byStatus = []));
+  let cell = byStatus[status];
+  if (cell === undefined) byStatus[status] = cell = new StoreCell();
+  observe(cell, seconds);
+}
+
+function keyRecord(view: string, method: string, status: number, seconds: number): void {
+  const key = `${view}|${method}|${status}`;
+  let cell = floorKeyStore.get(key);
+  if (cell === undefined) floorKeyStore.set(key, (cell = new StoreCell()));
+  observe(cell, seconds);
+}
+
+interface FastifyRequestLike {
+  readonly method: string;
+}
+interface FastifyReplyLike {
+  readonly statusCode: number;
+  readonly elapsedTime: number;
+}
+interface FastifyRouteContext {
+  readonly config?: { readonly url?: string };
+}
+
+/** The key of Fastify's route context on a request, found on the first request. */
+let routeContextKey: symbol | undefined;
+
+function fastifyView(request: object): string {
+  routeContextKey ??= Object.getOwnPropertySymbols(request).find((symbol) => symbol.description === 'fastify.context');
+  if (routeContextKey === undefined) return '';
+  return (request as Record<symbol, FastifyRouteContext | undefined>)[routeContextKey]?.config?.url ?? '';
+}
+
+/** Installs a floor variant's hooks on the adapter's instance (Fastify) or HTTP server (Express). */
+export function installFloor(adapter: AdapterName, target: unknown, variant: FloorVariant): void {
   if (adapter === 'fastify') {
     const fastify = target as FastifyLike;
     fastify.addHook('onRequest', (_request, _reply, done) => (done as () => void)());
-    fastify.addHook('onResponse', (_request, _reply, done) => {
-      floorCount++;
-      (done as () => void)();
+    if (variant === 'floor-store' || variant === 'floor-key') {
+      const record = variant === 'floor-store' ? storeRecord : keyRecord;
+      fastify.addHook('onResponse', (request, reply, done) => {
+        const r = reply as FastifyReplyLike;
+        record(fastifyView(request as object), (request as FastifyRequestLike).method, r.statusCode, r.elapsedTime / 1000);
+        (done as () => void)();
+      });
+    } else {
+      fastify.addHook('onResponse', (_request, _reply, done) => {
+        floorCount++;
+        (done as () => void)();
+      });
+    }
+    if (variant === 'floor-abort') fastify.addHook('onRequestAbort', (_request, done) => (done as () => void)());
+    return;
+  }
+  if (variant === 'floor-store' || variant === 'floor-key') {
+    const record = variant === 'floor-store' ? storeRecord : keyRecord;
+    (target as Server).prependListener('request', (req: IncomingMessage & { route?: { path?: string } }, res) => {
+      const start = performance.now();
+      const method = req.method ?? '';
+      res.on('close', () => {
+        record(typeof req.route?.path === 'string' ? req.route.path : '', method, res.statusCode, (performance.now() - start) / 1000);
+      });
     });
-    if (withAbortHook) fastify.addHook('onRequestAbort', (_request, done) => (done as () => void)());
     return;
   }
   const onClose = () => {

@@ -9,7 +9,7 @@ import { Module, type DynamicModule, type INestApplication, type Type } from '@n
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { applyDecompositionPatches, decompositionModule, installFloor, isDecompositionVariant, type DecompositionVariant } from './decomposition.js';
+import { applyDecompositionPatches, decompositionModule, installFloor, isDecompositionVariant, isFloorVariant, type DecompositionVariant } from './decomposition.js';
 import { ItemsController } from './items.controller.js';
 import { startRawServer } from './raw-server.js';
 import { HEAP_REQUEST, MINOR_GC_REQUEST, type AdapterName, type VariantName } from './variants.js';
@@ -32,7 +32,7 @@ function appModule(imports: (Type<unknown> | DynamicModule)[], controllers: Type
  * import-time side effects (willsoto's module collects default metrics when its file is loaded).
  */
 async function variantModule(variant: Exclude<VariantName, 'raw'> | DecompositionVariant): Promise<Type<unknown>> {
-  if (variant === 'floor' || variant === 'floor-abort') return appModule([]);
+  if (isFloorVariant(variant)) return appModule([]);
   if (isDecompositionVariant(variant)) {
     await applyDecompositionPatches(variant);
     return appModule([await decompositionModule(variant)]);
@@ -58,7 +58,7 @@ async function startNest(variant: Exclude<VariantName, 'raw'> | DecompositionVar
       app.use(promBundle({ includeMethod: true, includePath: true, promClient: { collectDefaultMetrics: {} } }));
     }
     await app.listen(0, '127.0.0.1');
-    if (variant === 'floor') installFloor('express', app.getHttpServer(), false);
+    if (variant === 'floor' || variant === 'floor-store') installFloor('express', app.getHttpServer(), variant);
     return app;
   }
   const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter(), { logger: ['error'] });
@@ -69,7 +69,7 @@ async function startNest(variant: Exclude<VariantName, 'raw'> | DecompositionVar
     const plugin = typeof loaded === 'function' ? loaded : loaded.default;
     await app.register(plugin, { endpoint: '/metrics' });
   }
-  if (variant === 'floor' || variant === 'floor-abort') installFloor('fastify', app.getHttpAdapter().getInstance(), variant === 'floor-abort');
+  if (isFloorVariant(variant)) installFloor('fastify', app.getHttpAdapter().getInstance(), variant);
   await app.listen(0, '127.0.0.1');
   return app;
 }
