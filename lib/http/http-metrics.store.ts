@@ -1,6 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { BucketCounts } from './bucket-counts.js';
-import { BODY_BYTES_BUCKETS } from './http.constants.js';
+import { BucketCounts, ByteCounts } from './bucket-counts.js';
 import type { HttpObservation } from './http-observation.js';
 import { LabelCounts } from './label-counts.js';
 import { ViewSeries } from './view-series.js';
@@ -20,8 +19,8 @@ export class HttpMetricsStore {
   ajax = 0;
   streaming = 0;
   readonly latencyBefore: BucketCounts;
-  readonly requestBody: BucketCounts;
-  readonly responseBody: BucketCounts;
+  readonly requestBody: ByteCounts;
+  readonly responseBody: ByteCounts;
   readonly byTemplate = new LabelCounts();
   readonly byCharset = new LabelCounts();
   readonly exceptionsByType = new LabelCounts();
@@ -38,8 +37,8 @@ export class HttpMetricsStore {
   constructor(latencyBuckets: ReadonlyArray<number>) {
     this.latencyBounds = Float64Array.from(latencyBuckets);
     this.latencyBefore = new BucketCounts(this.latencyBounds);
-    this.requestBody = new BucketCounts(Float64Array.from(BODY_BYTES_BUCKETS));
-    this.responseBody = new BucketCounts(Float64Array.from(BODY_BYTES_BUCKETS));
+    this.requestBody = new ByteCounts();
+    this.responseBody = new ByteCounts();
   }
 
   /** The latency bucket bounds this store was created with. */
