@@ -5,11 +5,14 @@
 // resolved on a busy machine.
 //
 // Schedule (the same for every variant, so batch i of one variant pairs with batch i of bare):
-// a warm-up with counting off; counting on; an idle stretch (its rate, timers such as the event-loop
-// delay monitor, is subtracted from each batch in proportion to the batch's wall time, so valgrind's
-// slowness does not bill per-second work to every request); `--discard` batches thrown away; then
+// a warm-up with counting off; counting on; an idle stretch; `--discard` batches thrown away; then
 // `--batches` batches, each `--requests` sequential keep-alive requests followed by one scavenge, all
-// between a `zero` and a `dump` of the counters. V8 runs single-threaded (its compiler and collector
+// between a `zero` and a `dump` of the counters, each followed by another idle stretch. The idle rate
+// (timers such as the event-loop delay monitor) is subtracted from each batch in proportion to the
+// batch's wall time, so valgrind's slowness does not bill per-second work to every request; it is the
+// median of the process's idle stretches, because one stretch alone read anything from 0 to 270k
+// instructions per second for the same `forRoot()` server, and at a few milliseconds per request
+// under valgrind that moved its figure by up to 1k instructions per request. V8 runs single-threaded (its compiler and collector
 // work lands in the count) with a fixed 64 MiB young generation, so the only scavenge of a batch is
 // the one that ends it: every batch pays for its own garbage. V8 keeps compiling and re-optimising
 // for thousands of requests in valgrind's slow motion: the compilers' instructions are left out of
@@ -60,8 +63,10 @@ export interface InstructionSample {
   readonly rawPerRequest: number[];
   /** Instructions per request of each batch spent in V8's compilers (left out of `perRequest`). */
   readonly compiledPerRequest: number[];
-  /** Instructions per millisecond while idle (timers, monitors). */
+  /** Instructions per millisecond while idle (timers, monitors): the median of `idleRates`. */
   readonly idlePerMs: number;
+  /** Instructions per millisecond of each idle stretch: before the discarded batches, then after each batch. */
+  readonly idleRates: number[];
   /** Wall milliseconds per request under valgrind (for the subtraction's size). */
   readonly wallMsPerRequest: number;
 }
@@ -111,7 +116,7 @@ export function instructionOptions(argv: readonly string[]): InstructionOptions 
     warmup: { fastify: 12000, express: 6000 },
     processes: positiveInteger(argv, 'processes', 1),
     parallel: positiveInteger(argv, 'parallel', Math.max(1, Math.min(2, cpus().length))),
-    idleMs: 1500,
+    idleMs: 1000,
   };
 }
 
@@ -188,8 +193,11 @@ async function measureServer(adapter: AdapterName, variant: string, processIndex
     await sequential(server.url, options.warmup[adapter]);
     await control(server.pid, '--instr=on');
     const requests = options.requests[adapter];
-    const idle = await counted(server, outDir, () => new Promise((resolve) => setTimeout(resolve, options.idleMs)));
-    const idlePerMs = idle.instructions / idle.wallMs;
+    const idleRate = async () => {
+      const idle = await counted(server, outDir, () => new Promise((resolve) => setTimeout(resolve, options.idleMs)));
+      return idle.instructions / idle.wallMs;
+    };
+    const idleRates = [await idleRate()];
     for (let batch = 0; batch < options.discard; batch++) {
       await sequential(server.url, requests);
       await server.minorGc();
@@ -198,6 +206,7 @@ async function measureServer(adapter: AdapterName, variant: string, processIndex
     const rawPerRequest: number[] = [];
     const compiledPerRequest: number[] = [];
     let wallMs = 0;
+    const batchWallMs: number[] = [];
     const dumps: string[] = [];
     for (let batch = 0; batch < options.batches; batch++) {
       const result = await counted(server, outDir, async () => {
@@ -206,14 +215,19 @@ async function measureServer(adapter: AdapterName, variant: string, processIndex
       });
       rawPerRequest.push((result.instructions + result.compiled) / requests);
       compiledPerRequest.push(result.compiled / requests);
-      perRequest.push((result.instructions - idlePerMs * result.wallMs) / requests);
+      perRequest.push(result.instructions / requests);
       wallMs += result.wallMs;
+      batchWallMs.push(result.wallMs);
       dumps.push(result.dump);
+      idleRates.push(await idleRate());
     }
+    const idlePerMs = median(idleRates);
+    for (let batch = 0; batch < perRequest.length; batch++) perRequest[batch]! -= (idlePerMs * batchWallMs[batch]!) / requests;
     await control(server.pid, '--instr=off');
     kept.push({ pid: server.pid, adapter, variant, process: processIndex, label, requestsPerBatch: requests, dumps });
     log(`${label}: ${Math.round(median(perRequest)).toLocaleString('en-US')} instructions/request`);
-    return { variant, process: processIndex, perRequest, rawPerRequest, compiledPerRequest, idlePerMs, wallMsPerRequest: wallMs / (requests * options.batches) };
+    log(`${label}: idle k instructions/s ${idleRates.map((rate) => (rate).toFixed(0)).join(' ')}`);
+    return { variant, process: processIndex, perRequest, rawPerRequest, compiledPerRequest, idlePerMs, idleRates, wallMsPerRequest: wallMs / (requests * options.batches) };
   } finally {
     await server.stop();
     // V8 writes the map (with --perf-basic-prof) to /tmp whatever TMPDIR says; a copy beside the
@@ -325,7 +339,7 @@ export function instructionMarkdown(run: InstructionRun, command: string): strin
     `Command: \`${command}\`. ${run.valgrind}, Node.js ${process.version}; load average (1 min) ${run.loadBefore.toFixed(2)} before, ${run.loadAfter.toFixed(2)} after. ` +
       `Each server under callgrind (\`node --single-threaded\`), ${options.processes} process(es) per variant plus a second bare server (A/A control); ` +
       `warm-up ${options.adapters.map((a) => `${options.warmup[a]} (${a})`).join(' / ')} requests uncounted, ${options.discard} batches discarded, then ${options.batches} batches of ${options.adapters.map((a) => `${options.requests[a]} (${a})`).join(' / ')} sequential keep-alive requests and one scavenge; ` +
-      "instructions per request without V8's compilers (warm-up work, reported in the last column), the idle rate (timers) subtracted. Levels: median (p25 … p75) over batches; added: median (p25 … p75) of the differences between batches with the same index.",
+      `instructions per request without V8's compilers (warm-up work, reported in the last column), the idle rate (timers; the median of an idle stretch of ${options.idleMs} ms before the batches and one after each) subtracted in proportion to each batch's wall time. Levels: median (p25 … p75) over batches; added: median (p25 … p75) of the differences between batches with the same index.`,
     '',
   );
   for (const adapter of options.adapters) {
@@ -334,16 +348,19 @@ export function instructionMarkdown(run: InstructionRun, command: string): strin
       const a = variant === 'bare' ? undefined : addedInstructions(run, adapter, variant);
       const samples = (run.samples[adapter] ?? []).filter((s) => s.variant === variant);
       const idle = median(samples.map((s) => s.idlePerMs));
+      const stretches = samples.flatMap((s) => s.idleRates ?? [s.idlePerMs]);
+      const correction = median(samples.map((s) => s.idlePerMs * s.wallMsPerRequest));
       const compiled = median(samples.flatMap((s) => s.compiledPerRequest));
       return [
         variant === CONTROL ? 'bare NestJS, second process (A/A control)' : (VARIANT_TEXT[variant] ?? variant),
         `${k(l.median)} (${k(l.p25)} … ${k(l.p75)})`,
         a === undefined ? '–' : spreadK(a),
-        k(idle * 1000),
+        `${k(idle * 1000)} (${k(Math.min(...stretches) * 1000)} … ${k(Math.max(...stretches) * 1000)})`,
+        k(correction),
         k(compiled),
       ];
     });
-    lines.push(`**${adapter}** (thousands of instructions)`, '', table(['variant', 'k instr/request', 'added vs bare', 'idle k instr/s', 'compilers, k instr/request (median)'], rows, ['l', 'r', 'r', 'r', 'r']), '');
+    lines.push(`**${adapter}** (thousands of instructions)`, '', table(['variant', 'k instr/request', 'added vs bare', 'idle k instr/s, median (least … most of the stretches)', 'idle rate subtracted, k instr/request', 'compilers, k instr/request (median)'], rows, ['l', 'r', 'r', 'r', 'r', 'r']), '');
   }
   const steps = options.adapters.map((adapter) => STEPS[adapter].filter(([, a, b]) => options.variants[adapter].includes(a) && options.variants[adapter].includes(b)));
   if (steps.some((s) => s.length > 0)) {
