@@ -10,9 +10,10 @@
 // between a `zero` and a `dump` of the counters, each followed by another idle stretch. The idle rate
 // (timers such as the event-loop delay monitor) is subtracted from each batch in proportion to the
 // batch's wall time, so valgrind's slowness does not bill per-second work to every request; it is the
-// median of the process's idle stretches, because one stretch alone read anything from 0 to 270k
-// instructions per second for the same `forRoot()` server, and at a few milliseconds per request
-// under valgrind that moved its figure by up to 1k instructions per request. V8 runs single-threaded (its compiler and collector
+// median of the process's idle stretches, because one stretch alone read anything from 0 to about
+// 300k instructions per second for the same `forRoot()` server (the first one often 0), and at a few
+// milliseconds per request under valgrind that moved its figure by up to 1.5k instructions per
+// request (bench/RESULTS.md, session 7). V8 runs single-threaded (its compiler and collector
 // work lands in the count) with a fixed 64 MiB young generation, so the only scavenge of a batch is
 // the one that ends it: every batch pays for its own garbage. V8 keeps compiling and re-optimising
 // for thousands of requests in valgrind's slow motion: the compilers' instructions are left out of

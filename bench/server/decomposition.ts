@@ -19,7 +19,7 @@ import type { AdapterName } from './variants.js';
  * - `floor-key`: the same store reached as `../shared/FACTS.md` measured it for its floor (+2.7 µs,
  *   the figure issue 16 cites): one map lookup by a `view|method|status` string built per request.
  *   In both, the latency is Fastify's own clock (`reply.elapsedTime`, as the package reads it) or two
- *   `performance.now()` reads (Express), and the view the route template, read as cheaply as each
+ *   `performance.now()` reads (Express, the start carried in a `close` listener per response), and the view the route template, read as cheaply as each
  *   adapter allows (Fastify: the route context, found once by its symbol's description, since the
  *   public `request.routeOptions` getter builds a 12-field object per call; Express: `req.route.path`).
  * - `np-nohttp`: `forRoot({ http: false, defaultMetrics: false })` (module, registry, controller).
@@ -30,7 +30,7 @@ import type { AdapterName } from './variants.js';
  *   store's `record()` a no-op.
  * - `np-nodm`: `defaultMetrics: false`, HTTP complete (adds the store).
  * - `np`: `forRoot()` defaults (adds default metrics).
- * - `np-noabort` (Fastify): `np` with `http: { countAbortedRequests: false }` (no `onRequestAbort` hook).
+ * - `np-noabort` (Fastify): `np` with `http: { countAbortedRequests: false }` (no connection watch).
  */
 export const DECOMPOSITION_VARIANTS = ['floor', 'floor-abort', 'floor-store', 'floor-key', 'np-nohttp', 'np-hooks', 'np-wrapper', 'np-recorder', 'np-nodm', 'np', 'np-noabort'] as const;
 export type DecompositionVariant = (typeof DECOMPOSITION_VARIANTS)[number];
