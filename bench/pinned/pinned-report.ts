@@ -95,7 +95,10 @@ export function pinnedMarkdown(run: PinnedRun, command: string): string {
   for (const adapter of adapters) {
     const v = floorVerdict(run, adapter);
     if (!Number.isFinite(v.ratio)) continue;
-    lines.push(`- ${adapter}: added ${signed(v.total.median)} µs vs floor ${signed(v.floor.median)} µs → ${fixed(v.ratio, 2)}× the floor's added cost — ${v.met ? 'within 1.5×' : '**not within 1.5×**'}`);
+    // A ratio of figures whose interquartile ranges reach zero says nothing: no verdict then.
+    const unresolved = v.floor.p25 <= 0 || v.total.p25 <= 0;
+    const verdict = unresolved ? 'no verdict: the floor or the total is not told apart from zero (p25 ≤ 0)' : v.met ? 'within 1.5×' : '**not within 1.5×**';
+    lines.push(`- ${adapter}: added ${signed(v.total.median)} µs vs floor ${signed(v.floor.median)} µs → ${fixed(v.ratio, 2)}× the floor's added cost — ${verdict}`);
   }
   return lines.join('\n');
 }
