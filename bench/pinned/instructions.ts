@@ -206,7 +206,6 @@ async function measureServer(adapter: AdapterName, variant: string, processIndex
     const perRequest: number[] = [];
     const rawPerRequest: number[] = [];
     const compiledPerRequest: number[] = [];
-    let wallMs = 0;
     const batchWallMs: number[] = [];
     const dumps: string[] = [];
     for (let batch = 0; batch < options.batches; batch++) {
@@ -217,7 +216,6 @@ async function measureServer(adapter: AdapterName, variant: string, processIndex
       rawPerRequest.push((result.instructions + result.compiled) / requests);
       compiledPerRequest.push(result.compiled / requests);
       perRequest.push(result.instructions / requests);
-      wallMs += result.wallMs;
       batchWallMs.push(result.wallMs);
       dumps.push(result.dump);
       idleRates.push(await idleRate());
@@ -228,7 +226,7 @@ async function measureServer(adapter: AdapterName, variant: string, processIndex
     kept.push({ pid: server.pid, adapter, variant, process: processIndex, label, requestsPerBatch: requests, dumps });
     log(`${label}: ${Math.round(median(perRequest)).toLocaleString('en-US')} instructions/request`);
     log(`${label}: idle k instructions/s ${idleRates.map((rate) => (rate).toFixed(0)).join(' ')}`);
-    return { variant, process: processIndex, perRequest, rawPerRequest, compiledPerRequest, idlePerMs, idleRates, wallMsPerRequest: wallMs / (requests * options.batches) };
+    return { variant, process: processIndex, perRequest, rawPerRequest, compiledPerRequest, idlePerMs, idleRates, wallMsPerRequest: batchWallMs.reduce((sum, ms) => sum + ms, 0) / (requests * options.batches) };
   } finally {
     await server.stop();
     // V8 writes the map (with --perf-basic-prof) to /tmp whatever TMPDIR says; a copy beside the

@@ -46,12 +46,22 @@ function bottleneck(run: PinnedRun, adapter: string, variant: string): string {
   return `server ${busy(samples.map((s) => s.serverBusy))} / generator ${busy(samples.map((s) => s.generatorBusy))}${generator > 0 ? `; generator-bound in ${generator}/${samples.length}` : ''}${server > 0 ? `; server-bound in ${server}/${samples.length}` : ''}`;
 }
 
-/** Ratio of the medians of `np − bare` and `floor − bare`, with the verdict against 1.5×. */
-export function floorVerdict(run: PinnedRun, adapter: string): { total: Spread; floor: Spread; ratio: number; met: boolean } {
+/**
+ * Ratio of the medians of `np − bare` and `floor − bare`, with the verdict against 1.5×. A ratio of
+ * figures whose interquartile ranges reach zero says nothing: `resolved` is false then, and `met` too.
+ */
+export function floorVerdict(run: PinnedRun, adapter: string): { total: Spread; floor: Spread; ratio: number; resolved: boolean; met: boolean } {
   const total = added(run, adapter, 'np');
   const floor = added(run, adapter, 'floor');
   const ratio = total.median / floor.median;
-  return { total, floor, ratio, met: floor.median > 0 && total.median <= 1.5 * floor.median };
+  const resolved = floor.p25 > 0 && total.p25 > 0;
+  return { total, floor, ratio, resolved, met: resolved && total.median <= 1.5 * floor.median };
+}
+
+/** The verdict's words: within, not within, or none. */
+export function verdictText(v: { resolved: boolean; met: boolean }): string {
+  if (!v.resolved) return 'no verdict: the floor or the total is not told apart from zero (p25 ≤ 0)';
+  return v.met ? 'within 1.5×' : '**not within 1.5×**';
 }
 
 export function pinnedMarkdown(run: PinnedRun, command: string): string {
@@ -95,10 +105,7 @@ export function pinnedMarkdown(run: PinnedRun, command: string): string {
   for (const adapter of adapters) {
     const v = floorVerdict(run, adapter);
     if (!Number.isFinite(v.ratio)) continue;
-    // A ratio of figures whose interquartile ranges reach zero says nothing: no verdict then.
-    const unresolved = v.floor.p25 <= 0 || v.total.p25 <= 0;
-    const verdict = unresolved ? 'no verdict: the floor or the total is not told apart from zero (p25 ≤ 0)' : v.met ? 'within 1.5×' : '**not within 1.5×**';
-    lines.push(`- ${adapter}: added ${signed(v.total.median)} µs vs floor ${signed(v.floor.median)} µs → ${fixed(v.ratio, 2)}× the floor's added cost — ${verdict}`);
+    lines.push(`- ${adapter}: added ${signed(v.total.median)} µs vs floor ${signed(v.floor.median)} µs → ${fixed(v.ratio, 2)}× the floor's added cost — ${verdictText(v)}`);
   }
   return lines.join('\n');
 }

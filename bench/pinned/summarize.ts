@@ -16,7 +16,7 @@ const rows = runs.map((run) => [
   ...adapters.flatMap((adapter) => {
     if (run.samples[adapter] === undefined) return ['–', '–', '–'];
     const v = floorVerdict(run, adapter);
-    return [formatSpread(v.total), formatSpread(v.floor), `${fixed(v.ratio, 2)}× ${v.met ? '(≤ 1.5×)' : '(**> 1.5×**)'}`];
+    return [formatSpread(v.total), formatSpread(v.floor), `${fixed(v.ratio, 2)}× ${!v.resolved ? '(no verdict)' : v.met ? '(≤ 1.5×)' : '(**> 1.5×**)'}`];
   }),
 ]);
 process.stdout.write(

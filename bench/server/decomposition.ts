@@ -40,10 +40,11 @@ export function isDecompositionVariant(name: string): name is DecompositionVaria
 }
 
 /** The variants that instrument a bare app by hand (no nest-prometheus). */
-export type FloorVariant = 'floor' | 'floor-abort' | 'floor-store' | 'floor-key';
+const FLOOR_VARIANTS = ['floor', 'floor-abort', 'floor-store', 'floor-key'] as const;
+export type FloorVariant = (typeof FLOOR_VARIANTS)[number];
 
 export function isFloorVariant(name: string): name is FloorVariant {
-  return name === 'floor' || name === 'floor-abort' || name === 'floor-store' || name === 'floor-key';
+  return (FLOOR_VARIANTS as readonly string[]).includes(name);
 }
 
 /** A dist module of the package, by path (the bench reaches internals the exports map hides). */
@@ -155,11 +156,11 @@ function fastifyView(request: object): string {
 
 /** Installs a floor variant's hooks on the adapter's instance (Fastify) or HTTP server (Express). */
 export function installFloor(adapter: AdapterName, target: unknown, variant: FloorVariant): void {
+  const record = variant === 'floor-store' ? storeRecord : variant === 'floor-key' ? keyRecord : undefined;
   if (adapter === 'fastify') {
     const fastify = target as FastifyLike;
     fastify.addHook('onRequest', (_request, _reply, done) => (done as () => void)());
-    if (variant === 'floor-store' || variant === 'floor-key') {
-      const record = variant === 'floor-store' ? storeRecord : keyRecord;
+    if (record !== undefined) {
       fastify.addHook('onResponse', (request, reply, done) => {
         const r = reply as FastifyReplyLike;
         record(fastifyView(request as object), (request as FastifyRequestLike).method, r.statusCode, r.elapsedTime / 1000);
@@ -174,8 +175,7 @@ export function installFloor(adapter: AdapterName, target: unknown, variant: Flo
     if (variant === 'floor-abort') fastify.addHook('onRequestAbort', (_request, done) => (done as () => void)());
     return;
   }
-  if (variant === 'floor-store' || variant === 'floor-key') {
-    const record = variant === 'floor-store' ? storeRecord : keyRecord;
+  if (record !== undefined) {
     (target as Server).prependListener('request', (req: IncomingMessage & { route?: { path?: string } }, res) => {
       const start = performance.now();
       const method = req.method ?? '';
