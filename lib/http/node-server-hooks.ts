@@ -1,4 +1,4 @@
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { OutgoingMessage, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { RequestEnd, type HttpRecorder } from './http-recorder.js';
 import type { HttpRequestState } from './http-request-state.js';
 import { charsetOf, contentLengthOf, isAjax, responseBytesOf } from './response-headers.js';
@@ -10,10 +10,10 @@ const scratch = new RequestEnd();
 
 /**
  * Reads what the request end needs from `req` while the server emits it. Express 5 then swaps the
- * prototypes of `req` and `res` for every request, and every later property read of either misses
- * V8's inline caches (seen with `node --log-ic`: one miss per read per request; about 1.5k
- * instructions each, counted with `npm run bench -- --instructions`). Read here, the same values cost
- * a few loads.
+ * prototypes of `req` and `res` for every request, which gives each a hidden class of its own, and
+ * a later read of either by a property name nothing else read since misses V8's inline caches
+ * (seen with `node --log-ic`: one miss per name per request; about 3k instructions each, attributed
+ * with `npm run bench -- --instructions`). Read here, the same values cost a few loads.
  */
 function readRequest(state: HttpRequestState, req: IncomingMessage): void {
   const headers = req.headers;
@@ -24,17 +24,57 @@ function readRequest(state: HttpRequestState, req: IncomingMessage): void {
   state.requestBytes = contentLengthOf(headers['content-length']);
 }
 
-function end(req: ExpressRequest, res: ServerResponse, state: HttpRequestState): void {
+// Node's own accessors of its HTTP/1 responses, called on `res` directly (see `end`).
+const nodeGetHeader = OutgoingMessage.prototype.getHeader;
+const nodeWritableFinished = Object.getOwnPropertyDescriptor(OutgoingMessage.prototype, 'writableFinished')?.get;
+
+/** A Node response as the end hook reads it: `_header` is the header block Node wrote, once it did. */
+type NodeResponse = ServerResponse & { readonly _header?: unknown };
+
+/**
+ * The status code of a header block Node wrote (`HTTP/1.1 200 OK\r\n…`: Node checks that the code
+ * has three digits), or −1 when `head` is not one. @internal
+ */
+export function statusOfHead(head: string): number {
+  if (head.charCodeAt(8) !== 32 || head.charCodeAt(12) !== 32 || !head.startsWith('HTTP/')) return -1;
+  const a = head.charCodeAt(9) - 48;
+  const b = head.charCodeAt(10) - 48;
+  const c = head.charCodeAt(11) - 48;
+  if (a < 1 || a > 9 || b < 0 || b > 9 || c < 0 || c > 9) return -1;
+  return a * 100 + b * 10 + c;
+}
+
+/**
+ * Ends `state` when `res` (or, for `closed`, its connection) closed. Express's swap of prototypes
+ * gives `res` a new hidden class for every request, and each property name read here that nothing
+ * read since the last change of that class misses V8's caches (`node --log-ic`; about 3k
+ * instructions each, counted). Node's own end of a response reads `_header`, its header block
+ * (a hit): the status comes from that block, which is also what the client received, and the
+ * rest through Node's own `writableFinished` getter and `getHeader`, called on `res` directly
+ * (looking either up by name on `res` was the miss). A response without such a block (Node's
+ * HTTP/2 compatibility API, or headers never sent) is read through its public API.
+ * @param closed the connection closed while `res` waited for its turn: nothing of it was sent
+ */
+function end(req: ExpressRequest, res: NodeResponse, state: HttpRequestState, closed = false): void {
   const e = scratch;
   try {
     e.method = state.method;
     e.https = isHttps(req, state);
     e.ajax = state.ajax;
     e.requestBytes = state.requestBytes;
-    e.finished = res.writableFinished;
-    e.statusCode = res.statusCode;
-    e.responseBytes = responseBytesOf(res.getHeader('content-length'));
-    e.charset = charsetOf(res.getHeader('content-type'));
+    const head = closed ? undefined : res._header;
+    const status = typeof head === 'string' ? statusOfHead(head) : -1;
+    const own = status >= 0 && nodeWritableFinished !== undefined;
+    e.finished = !closed && (own ? nodeWritableFinished.call(res) === true : res.writableFinished);
+    if (e.finished) {
+      e.statusCode = own ? status : res.statusCode;
+      e.responseBytes = responseBytesOf(own ? nodeGetHeader.call(res, 'content-length') : res.getHeader('content-length'));
+      e.charset = charsetOf(own ? nodeGetHeader.call(res, 'content-type') : res.getHeader('content-type'));
+    } else {
+      e.statusCode = 0;
+      e.responseBytes = -1;
+      e.charset = undefined;
+    }
     state.recorder.end(state, e, req);
   } catch (error) {
     state.recorder.reportFailure(error);
@@ -61,7 +101,7 @@ export function expressRouteTemplate(request: object): string | undefined {
 /** Ends `state` when `req`'s connection closes before `res` has; nothing is left on the socket after `res` closes. */
 function endOnConnectionClose(req: ExpressRequest, res: ServerResponse, state: HttpRequestState): void {
   const socket = req.socket;
-  const onClose = (): void => end(req, res, state);
+  const onClose = (): void => end(req, res, state, true);
   socket.once('close', onClose);
   res.once('close', () => socket.removeListener('close', onClose));
 }
