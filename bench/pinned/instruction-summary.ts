@@ -19,6 +19,8 @@ export function instructionSummary(runs: readonly InstructionRun[]): string {
       const abort = has('floor-abort') ? addedInstructions(run, adapter, 'floor-abort') : undefined;
       const store = has('floor-store') ? addedInstructions(run, adapter, 'floor-store') : undefined;
       const storeRatio = store === undefined ? Number.NaN : np.median / store.median;
+      const data = has('floor-data') ? addedInstructions(run, adapter, 'floor-data') : undefined;
+      const dataRatio = data === undefined ? Number.NaN : np.median / data.median;
       const noAbort = has('np-noabort') ? addedInstructions(run, adapter, 'np-noabort') : undefined;
       const control = has(CONTROL) ? addedInstructions(run, adapter, CONTROL) : undefined;
       const ratio = floor === undefined ? Number.NaN : np.median / floor.median;
@@ -34,15 +36,17 @@ export function instructionSummary(runs: readonly InstructionRun[]): string {
         Number.isFinite(ratio) ? `${ratio.toFixed(1)}×${ratio <= 1.5 && floor!.median > 0 ? '' : ' (**> 1.5×**)'}` : '–',
         store === undefined ? '–' : spreadK(store),
         Number.isFinite(storeRatio) ? `${storeRatio.toFixed(1)}×${storeRatio <= 1.5 && store!.median > 0 ? '' : ' (**> 1.5×**)'}` : '–',
+        data === undefined ? '–' : spreadK(data),
+        Number.isFinite(dataRatio) ? `${dataRatio.toFixed(2)}×` : '–',
         noAbort === undefined ? '–' : spreadK(noAbort),
         control === undefined ? '–' : spreadK(control),
       ]);
     }
   }
   return table(
-    ['run', 'adapter', 'bare, k instr/request', '`forRoot()` − bare', '`forRoot()` − bare, cheapest batches', 'FLOOR − bare', 'floor + `onRequestAbort` − bare', '`forRoot()` / FLOOR', 'STORE FLOOR − bare', '`forRoot()` / STORE FLOOR', '`countAbortedRequests: false` − bare', 'A/A control − bare'],
+    ['run', 'adapter', 'bare, k instr/request', '`forRoot()` − bare', '`forRoot()` − bare, cheapest batches', 'FLOOR − bare', 'floor + `onRequestAbort` − bare', '`forRoot()` / FLOOR', 'STORE FLOOR − bare', '`forRoot()` / STORE FLOOR', 'DATA FLOOR − bare', '`forRoot()` / DATA FLOOR', '`countAbortedRequests: false` − bare', 'A/A control − bare'],
     rows,
-    ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+    ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
   );
 }
 

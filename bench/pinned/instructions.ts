@@ -323,6 +323,8 @@ const STEPS: Record<AdapterName, readonly [string, string, string][]> = {
     ...COMMON_STEPS,
     STORE_STEP,
     ['the store found by a built string key instead (floor-key − floor-store)', 'floor-key', 'floor-store'],
+    ['recording the inputs of all 19 families instead (data floor − store floor)', 'floor-data', 'floor-store'],
+    ['`forRoot()` over the data floor (np − floor-data)', 'np', 'floor-data'],
     ['Fastify `onRequestAbort` hook (on the floor)', 'floor-abort', 'floor'],
     ['saved by `http.countAbortedRequests: false` (`forRoot()` − the same with the option)', 'np', 'np-noabort'],
   ],
@@ -384,7 +386,9 @@ export function instructionMarkdown(run: InstructionRun, command: string): strin
       const control = options.variants[adapter].includes(CONTROL) ? addedInstructions(run, adapter, CONTROL) : undefined;
       const store = options.variants[adapter].includes('floor-store') ? addedInstructions(run, adapter, 'floor-store') : undefined;
       const storeRatio = store === undefined ? '' : `; the store floor ${spreadK(store)}k: ${(np.median / store.median).toFixed(2)}× the store floor`;
-      return `- ${adapter}: forRoot() adds ${spreadK(np)}k, the floor ${spreadK(floor)}k instructions per request: ${ratio.toFixed(2)}× the floor (target ≤ 1.5×: ${ratio <= 1.5 && floor.median > 0 ? 'met' : '**not met**'})${storeRatio}${control === undefined ? '' : `; A/A control ${spreadK(control)}k`}`;
+      const data = options.variants[adapter].includes('floor-data') ? addedInstructions(run, adapter, 'floor-data') : undefined;
+      const dataRatio = data === undefined ? '' : `; the data floor ${spreadK(data)}k: ${(np.median / data.median).toFixed(2)}× the data floor`;
+      return `- ${adapter}: forRoot() adds ${spreadK(np)}k, the floor ${spreadK(floor)}k instructions per request: ${ratio.toFixed(2)}× the floor (target ≤ 1.5×: ${ratio <= 1.5 && floor.median > 0 ? 'met' : '**not met**'})${storeRatio}${dataRatio}${control === undefined ? '' : `; A/A control ${spreadK(control)}k`}`;
     });
   if (verdicts.length > 0) lines.push(...verdicts, '');
   return lines.join('\n');

@@ -10,6 +10,7 @@ export const VARIANT_TEXT: Readonly<Record<string, string>> = {
   'floor-abort': 'floor + an empty `onRequestAbort` hook',
   'floor-store': 'STORE FLOOR: the floor writing a plain store (series by view, method, status; count and latency buckets)',
   'floor-key': 'the same store found by a `view|method|status` string key (FACTS.md\'s floor)',
+  'floor-data': 'DATA FLOOR: hand-written hooks recording the inputs of all 19 HTTP families',
   'np-nohttp': 'nest-prometheus, `http: false, defaultMetrics: false`',
   'np-hooks': 'nest-prometheus adapter hooks + request state only',
   'np-wrapper': '… + handler wrapper',
@@ -31,6 +32,7 @@ export const PARTS: readonly { readonly part: string; readonly a: string; readon
   { part: 'FLOOR − bare', a: 'floor', b: 'bare' },
   { part: 'Fastify `onRequestAbort` hook (floor-abort − floor)', a: 'floor-abort', b: 'floor' },
   { part: 'STORE FLOOR − bare', a: 'floor-store', b: 'bare' },
+  { part: 'DATA FLOOR − bare', a: 'floor-data', b: 'bare' },
   { part: 'saved by `http.countAbortedRequests: false` (np − np-noabort)', a: 'np', b: 'np-noabort' },
 ];
 

@@ -13,7 +13,7 @@ import { pinnedMarkdown } from './pinned-report.js';
 import { runPinnedSuite, type PinnedOptions, type PinnedRun } from './pinned-suite.js';
 
 export const FULL_VARIANTS: Record<AdapterName, string[]> = {
-  fastify: ['bare', 'floor', 'floor-abort', 'floor-store', 'floor-key', 'np-nohttp', 'np-hooks', 'np-wrapper', 'np-recorder', 'np-nodm', 'np', 'np-noabort'],
+  fastify: ['bare', 'floor', 'floor-abort', 'floor-store', 'floor-key', 'floor-data', 'np-nohttp', 'np-hooks', 'np-wrapper', 'np-recorder', 'np-nodm', 'np', 'np-noabort'],
   express: ['bare', 'floor', 'floor-store', 'np-nohttp', 'np-hooks', 'np-wrapper', 'np-recorder', 'np-nodm', 'np'],
 };
 const QUICK_VARIANTS: Record<AdapterName, string[]> = { fastify: ['bare', 'floor', 'np'], express: ['bare', 'floor', 'np'] };

@@ -22,6 +22,16 @@ import type { AdapterName } from './variants.js';
  *   `performance.now()` reads (Express, the start carried in a `close` listener per response), and the view the route template, read as cheaply as each
  *   adapter allows (Fastify: the route context, found once by its symbol's description, since the
  *   public `request.routeOptions` getter builds a 12-field object per call; Express: `req.route.path`).
+ * - `floor-data` (Fastify): the least hand-written instrumentation that records what the 19 HTTP
+ *   families are computed from, for a request that throws nothing and renders no template: Fastify
+ *   hooks only (`onRequest`, `preHandler`, `onResponse`, and one `close` listener per connection
+ *   for the requests whose client went away), writing a plain store: the series by view, method,
+ *   status and transport (nested maps and an array, as `floor-store`) with its count and the
+ *   handler's latency; the request's latency (Fastify's clock), request and response body sizes,
+ *   streamed responses, the response's charset, AJAX requests, abandoned requests. Method bounded
+ *   to the standard nine. Read as cheaply as `forRoot()` reads them (the reply's own header object,
+ *   the route context). Not recorded: the exception type (Nest's exception filter answers before
+ *   any Fastify hook could see it) and the template, neither of which this benchmark's route has.
  * - `np-nohttp`: `forRoot({ http: false, defaultMetrics: false })` (module, registry, controller).
  * - `np-hooks`: `defaultMetrics: false`, handler wrapper left out, the recorder's `end()` reduced
  *   to marking the request done: the package's adapter hooks and per-request state only.
@@ -32,7 +42,7 @@ import type { AdapterName } from './variants.js';
  * - `np`: `forRoot()` defaults (adds default metrics).
  * - `np-noabort` (Fastify): `np` with `http: { countAbortedRequests: false }` (no connection watch).
  */
-export const DECOMPOSITION_VARIANTS = ['floor', 'floor-abort', 'floor-store', 'floor-key', 'np-nohttp', 'np-hooks', 'np-wrapper', 'np-recorder', 'np-nodm', 'np', 'np-noabort'] as const;
+export const DECOMPOSITION_VARIANTS = ['floor', 'floor-abort', 'floor-store', 'floor-key', 'floor-data', 'np-nohttp', 'np-hooks', 'np-wrapper', 'np-recorder', 'np-nodm', 'np', 'np-noabort'] as const;
 export type DecompositionVariant = (typeof DECOMPOSITION_VARIANTS)[number];
 
 export function isDecompositionVariant(name: string): name is DecompositionVariant {
@@ -40,7 +50,7 @@ export function isDecompositionVariant(name: string): name is DecompositionVaria
 }
 
 /** The variants that instrument a bare app by hand (no nest-prometheus). */
-const FLOOR_VARIANTS = ['floor', 'floor-abort', 'floor-store', 'floor-key'] as const;
+const FLOOR_VARIANTS = ['floor', 'floor-abort', 'floor-store', 'floor-key', 'floor-data'] as const;
 export type FloorVariant = (typeof FLOOR_VARIANTS)[number];
 
 export function isFloorVariant(name: string): name is FloorVariant {
@@ -92,6 +102,7 @@ export let floorCount = 0;
 
 interface FastifyLike {
   addHook(name: string, hook: (...args: unknown[]) => void): unknown;
+  decorateRequest(name: string, value: number): unknown;
 }
 
 /** django-prometheus's latency bounds (seconds), as the package's default. */
@@ -154,11 +165,169 @@ function fastifyView(request: object): string {
   return (request as Record<symbol, FastifyRouteContext | undefined>)[routeContextKey]?.config?.url ?? '';
 }
 
+/** One series of `floor-data`'s store: requests, and the handler's latency. */
+class DataCell {
+  count = 0;
+  handlerSum = 0;
+  readonly handler = new Float64Array(LATENCY_BOUNDS.length + 1);
+}
+
+/** Body sizes in buckets 0, 1, 2, 4 … 2^29 bytes, +Inf (the bucket from the value's bit length). */
+class SizeCounts {
+  sum = 0;
+  readonly counts = new Float64Array(32);
+  observe(bytes: number): void {
+    this.counts[bytes <= 0 ? 0 : bytes > 536870912 ? 31 : 33 - Math.clz32(bytes - 1)]!++;
+    this.sum += bytes;
+  }
+}
+
+/** What `floor-data` records (read by nothing, like `floorCount`). */
+class DataStore {
+  readonly series = new Map<string, Map<string, (DataCell | undefined)[]>>();
+  latencySum = 0;
+  readonly latency = new Float64Array(LATENCY_BOUNDS.length + 1);
+  readonly requestBytes = new SizeCounts();
+  readonly responseBytes = new SizeCounts();
+  readonly charsets = new Map<string, { count: number }>();
+  /** The charset the last response counted, and its count (most responses repeat it). */
+  lastCharset = '';
+  charsetCell: { count: number } | undefined = undefined;
+  streamed = 0;
+  ajax = 0;
+  abandoned = 0;
+}
+export const floorData = new DataStore();
+
+function newCharsetCell(charset: string): { count: number } {
+  const cell = { count: 0 };
+  floorData.charsets.set(charset, cell);
+  return cell;
+}
+
+function bucketOf(seconds: number): number {
+  let i = 0;
+  while (i < LATENCY_BOUNDS.length && seconds > LATENCY_BOUNDS[i]!) i++;
+  return i;
+}
+
+/** The nine standard methods, anything else one label: a client cannot add series by inventing methods. */
+function methodLabel(method: string): string {
+  return method === 'GET' || method === 'POST' || method === 'PUT' || method === 'DELETE' || method === 'PATCH' || method === 'HEAD' || method === 'OPTIONS' || method === 'TRACE' || method === 'CONNECT' ? method : 'other';
+}
+
+/** The last Content-Type seen and its charset: an app's responses mostly repeat one. */
+let lastContentType = '';
+let lastCharset = '';
+function charsetOf(contentType: string): string {
+  if (contentType !== lastContentType) {
+    const at = contentType.toLowerCase().indexOf('charset=');
+    lastCharset = at === -1 ? '' : contentType.slice(at + 8).split(';')[0]!.trim().toLowerCase();
+    lastContentType = contentType;
+  }
+  return lastCharset;
+}
+
+const IN_FLIGHT = Symbol('floor-data in flight');
+interface DataSocket {
+  [IN_FLIGHT]?: { readonly raw: { readonly aborted?: boolean } } | null;
+  on(event: 'close', listener: (this: DataSocket) => void): unknown;
+}
+interface DataRequest {
+  readonly method: string;
+  readonly protocol: string;
+  readonly headers: Record<string, string | undefined>;
+  readonly socket: { readonly encrypted?: boolean };
+  readonly raw: { readonly aborted?: boolean; readonly socket: DataSocket };
+  floorHandlerStart: number;
+}
+interface DataReply {
+  readonly statusCode: number;
+  readonly elapsedTime: number;
+}
+
+function onDataConnectionClose(this: DataSocket): void {
+  const request = this[IN_FLIGHT];
+  this[IN_FLIGHT] = null;
+  if (request !== undefined && request !== null && request.raw.aborted === true) floorData.abandoned++;
+}
+
+/** The key of Fastify's reply header object, found on the first reply (as `forRoot()` reads it). */
+let replyHeadersKey: symbol | undefined;
+
+function dataEnd(request: DataRequest, reply: DataReply): void {
+  const now = performance.now();
+  const store = floorData;
+  const headers = request.headers;
+  const https = headers['x-forwarded-proto'] === undefined ? request.socket.encrypted === true : request.protocol === 'https';
+  if (headers['x-requested-with'] === 'XMLHttpRequest') store.ajax++;
+  const requestLength = headers['content-length'];
+  store.requestBytes.observe(requestLength === undefined ? 0 : Number(requestLength) || 0);
+  const seconds = reply.elapsedTime / 1000;
+  store.latency[bucketOf(seconds)]!++;
+  store.latencySum += seconds;
+  replyHeadersKey ??= Object.getOwnPropertySymbols(reply).find((symbol) => symbol.description === 'fastify.reply.headers');
+  const own = (reply as unknown as Record<symbol, Record<string, string | undefined>>)[replyHeadersKey!]!;
+  const method = request.method;
+  const status = reply.statusCode;
+  if (method === 'HEAD' || status < 200 || status === 204 || status === 304) store.responseBytes.observe(0);
+  else {
+    const length = own['content-length'];
+    if (length === undefined) store.streamed++;
+    else store.responseBytes.observe(Number(length) || 0);
+  }
+  const contentType = own['content-type'];
+  if (contentType !== undefined) {
+    const charset = charsetOf(contentType);
+    if (charset !== '') {
+      if (charset !== store.lastCharset) store.charsetCell = store.charsets.get(charset) ?? newCharsetCell(charset);
+      store.lastCharset = charset;
+      store.charsetCell!.count++;
+    }
+  }
+  const view = fastifyView(request);
+  let byMethod = store.series.get(view);
+  if (byMethod === undefined) store.series.set(view, (byMethod = new Map()));
+  const label = methodLabel(method);
+  let cells = byMethod.get(label);
+  if (cells === undefined) byMethod.set(label, (cells = []));
+  const slot = status * 2 + (https ? 1 : 0);
+  let cell = cells[slot];
+  if (cell === undefined) cells[slot] = cell = new DataCell();
+  cell.count++;
+  const handlerSeconds = (now - request.floorHandlerStart) / 1000;
+  cell.handler[bucketOf(handlerSeconds)]!++;
+  cell.handlerSum += handlerSeconds;
+}
+
+function installDataFloor(fastify: FastifyLike): void {
+  fastify.decorateRequest('floorHandlerStart', 0);
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    const socket = (request as DataRequest).raw.socket;
+    if (socket[IN_FLIGHT] === undefined) socket.on('close', onDataConnectionClose);
+    socket[IN_FLIGHT] = request as DataRequest;
+    (done as () => void)();
+  });
+  fastify.addHook('preHandler', (request, _reply, done) => {
+    (request as DataRequest).floorHandlerStart = performance.now();
+    (done as () => void)();
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    dataEnd(request as DataRequest, reply as DataReply);
+    (request as DataRequest).raw.socket[IN_FLIGHT] = null;
+    (done as () => void)();
+  });
+}
+
 /** Installs a floor variant's hooks on the adapter's instance (Fastify) or HTTP server (Express). */
 export function installFloor(adapter: AdapterName, target: unknown, variant: FloorVariant): void {
   const record = variant === 'floor-store' ? storeRecord : variant === 'floor-key' ? keyRecord : undefined;
   if (adapter === 'fastify') {
     const fastify = target as FastifyLike;
+    if (variant === 'floor-data') {
+      installDataFloor(fastify);
+      return;
+    }
     fastify.addHook('onRequest', (_request, _reply, done) => (done as () => void)());
     if (record !== undefined) {
       fastify.addHook('onResponse', (request, reply, done) => {
