@@ -25,7 +25,8 @@ import type { AdapterName } from './variants.js';
  * - `floor-data` (Fastify): the least hand-written instrumentation that records what the 19 HTTP
  *   families are computed from, for a request that throws nothing and renders no template: Fastify
  *   hooks only (`onRequest`, `preHandler`, `onResponse`, and one `close` listener per connection
- *   for the requests whose client went away), writing a plain store: the series by view, method,
+ *   for the requests whose client went away: its last one, where the package also follows
+ *   pipelined ones), writing a plain store: the series by view, method,
  *   status and transport (nested maps and an array, as `floor-store`) with its count and the
  *   handler's latency; the request's latency (Fastify's clock), request and response body sizes,
  *   streamed responses, the response's charset, AJAX requests, abandoned requests. Method bounded
