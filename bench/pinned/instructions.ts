@@ -384,10 +384,14 @@ export function instructionMarkdown(run: InstructionRun, command: string): strin
       const floor = addedInstructions(run, adapter, 'floor');
       const ratio = np.median / floor.median;
       const control = options.variants[adapter].includes(CONTROL) ? addedInstructions(run, adapter, CONTROL) : undefined;
-      const store = options.variants[adapter].includes('floor-store') ? addedInstructions(run, adapter, 'floor-store') : undefined;
-      const storeRatio = store === undefined ? '' : `; the store floor ${spreadK(store)}k: ${(np.median / store.median).toFixed(2)}× the store floor`;
-      const data = options.variants[adapter].includes('floor-data') ? addedInstructions(run, adapter, 'floor-data') : undefined;
-      const dataRatio = data === undefined ? '' : `; the data floor ${spreadK(data)}k: ${(np.median / data.median).toFixed(2)}× the data floor`;
+      // `forRoot()` against another floor of the run, when the run has it.
+      const against = (variant: string, name: string): string => {
+        if (!options.variants[adapter].includes(variant)) return '';
+        const other = addedInstructions(run, adapter, variant);
+        return `; ${name} ${spreadK(other)}k: ${(np.median / other.median).toFixed(2)}× ${name}`;
+      };
+      const storeRatio = against('floor-store', 'the store floor');
+      const dataRatio = against('floor-data', 'the data floor');
       return `- ${adapter}: forRoot() adds ${spreadK(np)}k, the floor ${spreadK(floor)}k instructions per request: ${ratio.toFixed(2)}× the floor (target ≤ 1.5×: ${ratio <= 1.5 && floor.median > 0 ? 'met' : '**not met**'})${storeRatio}${dataRatio}${control === undefined ? '' : `; A/A control ${spreadK(control)}k`}`;
     });
   if (verdicts.length > 0) lines.push(...verdicts, '');

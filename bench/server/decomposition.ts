@@ -166,13 +166,6 @@ function fastifyView(request: object): string {
   return (request as Record<symbol, FastifyRouteContext | undefined>)[routeContextKey]?.config?.url ?? '';
 }
 
-/** One series of `floor-data`'s store: requests, and the handler's latency. */
-class DataCell {
-  count = 0;
-  handlerSum = 0;
-  readonly handler = new Float64Array(LATENCY_BOUNDS.length + 1);
-}
-
 /** Body sizes in buckets 0, 1, 2, 4 … 2^29 bytes, +Inf (the bucket from the value's bit length). */
 class SizeCounts {
   sum = 0;
@@ -185,9 +178,10 @@ class SizeCounts {
 
 /** What `floor-data` records (read by nothing, like `floorCount`). */
 class DataStore {
-  readonly series = new Map<string, Map<string, (DataCell | undefined)[]>>();
-  latencySum = 0;
-  readonly latency = new Float64Array(LATENCY_BOUNDS.length + 1);
+  /** By view, method, then status × 2 + TLS: requests and the handler's latency. */
+  readonly series = new Map<string, Map<string, (StoreCell | undefined)[]>>();
+  /** The request's latency, from Fastify's clock. */
+  readonly latency = new StoreCell();
   readonly requestBytes = new SizeCounts();
   readonly responseBytes = new SizeCounts();
   readonly charsets = new Map<string, { count: number }>();
@@ -204,12 +198,6 @@ function newCharsetCell(charset: string): { count: number } {
   const cell = { count: 0 };
   floorData.charsets.set(charset, cell);
   return cell;
-}
-
-function bucketOf(seconds: number): number {
-  let i = 0;
-  while (i < LATENCY_BOUNDS.length && seconds > LATENCY_BOUNDS[i]!) i++;
-  return i;
 }
 
 /** The nine standard methods, anything else one label: a client cannot add series by inventing methods. */
@@ -264,9 +252,7 @@ function dataEnd(request: DataRequest, reply: DataReply): void {
   if (headers['x-requested-with'] === 'XMLHttpRequest') store.ajax++;
   const requestLength = headers['content-length'];
   store.requestBytes.observe(requestLength === undefined ? 0 : Number(requestLength) || 0);
-  const seconds = reply.elapsedTime / 1000;
-  store.latency[bucketOf(seconds)]!++;
-  store.latencySum += seconds;
+  observe(store.latency, reply.elapsedTime / 1000);
   replyHeadersKey ??= Object.getOwnPropertySymbols(reply).find((symbol) => symbol.description === 'fastify.reply.headers');
   const own = (reply as unknown as Record<symbol, Record<string, string | undefined>>)[replyHeadersKey!]!;
   const method = request.method;
@@ -294,11 +280,8 @@ function dataEnd(request: DataRequest, reply: DataReply): void {
   if (cells === undefined) byMethod.set(label, (cells = []));
   const slot = status * 2 + (https ? 1 : 0);
   let cell = cells[slot];
-  if (cell === undefined) cells[slot] = cell = new DataCell();
-  cell.count++;
-  const handlerSeconds = (now - request.floorHandlerStart) / 1000;
-  cell.handler[bucketOf(handlerSeconds)]!++;
-  cell.handlerSum += handlerSeconds;
+  if (cell === undefined) cells[slot] = cell = new StoreCell();
+  observe(cell, (now - request.floorHandlerStart) / 1000);
 }
 
 function installDataFloor(fastify: FastifyLike): void {
